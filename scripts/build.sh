@@ -1,5 +1,6 @@
 #!/bin/sh
-# The one build command: TypeScript to dist/, plus the small native addon.
+# The one build command: the native syscall addon and the TypeScript sources.
+# Skips work that is already up to date, so a second run is fast.
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p dist/native
@@ -7,4 +8,4 @@ if [ ! -f dist/native/berth_sys.node ] || [ native/berth_sys.c -nt dist/native/b
   cc -shared -fPIC -O2 -Wall -Werror -I/usr/include/node native/berth_sys.c -o dist/native/berth_sys.node.tmp
   mv dist/native/berth_sys.node.tmp dist/native/berth_sys.node
 fi
-npx tsc -p tsconfig.json
+./node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo

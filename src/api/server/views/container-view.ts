@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { ContainerRecord } from '../../../engine/containers/container-record.js';
+import { statusOf } from '../../../engine/containers/filter-containers.js';
+import type { Engine } from '../../../engine/engine.js';
+import { containerStatusText } from '../../../core/human-units.js';
+
+function networkSettings(c: ContainerRecord): Record<string, unknown> {
+  const extra = (c.network ?? {}) as Record<string, unknown>;
+  return {
+    Bridge: '',
+    SandboxID: '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    Ports: {},
+    SandboxKey: '',
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: '',
+    Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: '',
+    IPPrefixLen: 0,
+    IPv6Gateway: '',
+    MacAddress: '',
+    Networks: {},
+    ...extra,
+  };
+}
+
+/** `GET /containers/{id}/json`, in Docker's shape field for field. */
+export function inspectContainer(engine: Engine, c: ContainerRecord): Record<string, unknown> {
+  const dir = engine.ctx.containers.dir(c.id);
+  const snap = engine.ctx.snapshotter;
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: c.path,
+    Args: c.args,
+    State: { ...c.state, Status: statusOf(c) },
+    Image: c.image,
+    ResolvConfPath: join(dir, 'resolv.conf'),
+    HostnamePath: join(dir, 'hostname'),
+    HostsPath: join(dir, 'hosts'),
+    LogPath: join(dir, 'container.log'),
+    Name: c.name,
+    RestartCount: c.restartCount,
+    Driver: snap.driver,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: c.execIds.length ? c.execIds : null,
+    HostConfig: c.hostConfig,
+    GraphDriver: {
+      Data: {
+        MergedDir: join(dir, 'rootfs'),
+        UpperDir: snap.upperDir(c.id),
+        WorkDir: join(snap.upperDir(c.id), '..', 'work'),
+      },
+      Name: snap.driver,
+    },
+    Mounts: c.mounts,
+    Config: c.config,
+    NetworkSettings: networkSettings(c),
+  };
+}
+
+/** Docker's COMMAND column source: the command line, arguments quoted only when needed. */
+function commandLine(c: ContainerRecord): string {
+  return [c.path, ...c.args].join(' ');
+}
+
+/** One entry of `GET /containers/json`. */
+export function summarizeContainer(c: ContainerRecord, now = Date.now()): Record<string, unknown> {
+  const ns = networkSettings(c);
+  return {
+    Id: c.id,
+    Names: [c.name],
+    Image: c.config.Image,
+    ImageID: c.image,
+    Command: commandLine(c),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: c.config.Labels ?? {},
+    State: statusOf(c),
+    Status: containerStatusText(c.state, c.removing, now),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
+    NetworkSettings: { Networks: ns.Networks },
+    Mounts: c.mounts,
+  };
+}

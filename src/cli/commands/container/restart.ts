@@ -1,0 +1,19 @@
+import type { Command } from '../../command.js';
+import { forEachTarget } from './for-each.js';
+
+const command: Command = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Restart one or more containers',
+  flags: [
+    { name: 'signal', short: 's', type: 'string', description: 'Signal to send to the container' },
+    { name: 'time', short: 't', type: 'int', description: 'Seconds to wait before killing the container' },
+  ],
+  minArgs: 1,
+  async run(env, p) {
+    return forEachTarget(env, p.args, (c) =>
+      env.client.call('POST', `/containers/${encodeURIComponent(c)}/restart`, { query: { t: p.flags.time as number | undefined, signal: p.flags.signal as string | undefined } }).then(() => {}),
+    );
+  },
+};
+
+export default command;

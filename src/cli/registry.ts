@@ -1,0 +1,106 @@
+import type { Command } from './command.js';
+
+type Loader = () => Promise<{ default: Command }>;
+
+const run: Loader = () => import('./commands/container/run.js');
+const create: Loader = () => import('./commands/container/create.js');
+const start: Loader = () => import('./commands/container/start.js');
+const stop: Loader = () => import('./commands/container/stop.js');
+const kill: Loader = () => import('./commands/container/kill.js');
+const restart: Loader = () => import('./commands/container/restart.js');
+const rm: Loader = () => import('./commands/container/rm.js');
+const wait: Loader = () => import('./commands/container/wait.js');
+const ps: Loader = () => import('./commands/container/ps.js');
+const logs: Loader = () => import('./commands/container/logs.js');
+const containerInspect: Loader = () => import('./commands/container/inspect.js');
+const inspect: Loader = () => import('./commands/system/inspect.js');
+const importImage: Loader = () => import('./commands/image/import.js');
+const images: Loader = () => import('./commands/image/images.js');
+const rmi: Loader = () => import('./commands/image/rmi.js');
+const tag: Loader = () => import('./commands/image/tag.js');
+const imageInspect: Loader = () => import('./commands/image/inspect.js');
+const version: Loader = () => import('./commands/system/version.js');
+const info: Loader = () => import('./commands/system/info.js');
+
+/** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
+export const COMMANDS: Record<string, Loader> = {
+  run,
+  create,
+  start,
+  stop,
+  kill,
+  restart,
+  rm,
+  wait,
+  ps,
+  logs,
+  inspect,
+  import: importImage,
+  images,
+  rmi,
+  tag,
+  version,
+  info,
+  'container run': run,
+  'container create': create,
+  'container start': start,
+  'container stop': stop,
+  'container kill': kill,
+  'container restart': restart,
+  'container rm': rm,
+  'container remove': rm,
+  'container wait': wait,
+  'container ls': ps,
+  'container ps': ps,
+  'container list': ps,
+  'container logs': logs,
+  'container inspect': containerInspect,
+  'image import': importImage,
+  'image ls': images,
+  'image list': images,
+  'image rm': rmi,
+  'image remove': rmi,
+  'image tag': tag,
+  'image inspect': imageInspect,
+  'system info': info,
+};
+
+export const TOP_LEVEL_HELP = `
+Usage:  berth [OPTIONS] COMMAND
+
+A Docker-compatible container engine
+
+Common Commands:
+  run         Create and run a new container from an image
+  ps          List containers
+  images      List images
+  import      Import the contents from a tarball to create a filesystem image
+  version     Show the berth version information
+  info        Display system-wide information
+
+Management Commands:
+  container   Manage containers
+  image       Manage images
+  system      Manage berth
+  daemon      Run the berth daemon (berth daemon --help)
+
+Commands:
+  create      Create a new container
+  inspect     Return low-level information on containers or images
+  kill        Kill one or more running containers
+  logs        Fetch the logs of a container
+  restart     Restart one or more containers
+  rm          Remove one or more containers
+  rmi         Remove one or more images
+  start       Start one or more stopped containers
+  stop        Stop one or more running containers
+  tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+  wait        Block until one or more containers stop, then print their exit codes
+
+Global Options:
+  -D, --debug          Enable debug mode
+  -H, --host string    Daemon socket to connect to (default unix:///run/berth/berth.sock; env BERTH_HOST)
+  -v, --version        Print version information and quit
+
+Run 'berth COMMAND --help' for more information on a command.
+`;

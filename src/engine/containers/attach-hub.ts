@@ -1,0 +1,78 @@
+import type { Readable } from 'node:stream';
+import { attachSocketPath } from '../../runtime/conmon-driver.js';
+import { AttachSocket, type StreamKind } from '../../runtime/attach-socket.js';
+
+export interface AttachSink {
+  write(stream: StreamKind, data: Buffer): void;
+  end(): void;
+}
+
+export interface AttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  sink: AttachSink;
+  /** The client's stdin, forwarded when `stdin` is set. */
+  input?: Readable;
+}
+
+/** One client attached to one container's stdio through conmon's attach socket. */
+export class AttachSession {
+  private socket?: AttachSocket;
+  private ended = false;
+  onEnd: () => void = () => {};
+
+  constructor(readonly opts: AttachOptions) {}
+
+  async connect(socketDir: string, id: string): Promise<void> {
+    if (this.ended) return;
+    const s = await AttachSocket.connect(attachSocketPath(socketDir, id));
+    if (this.ended) return s.close();
+    this.socket = s;
+    s.onData = (stream, data) => {
+      if ((stream === 'stdout' && this.opts.stdout) || (stream === 'stderr' && this.opts.stderr)) this.opts.sink.write(stream, data);
+    };
+    s.onClose = () => this.end();
+    const input = this.opts.input;
+    if (this.opts.stdin && input) {
+      input.on('data', (d: Buffer) => s.write(d));
+      input.on('end', () => s.endInput());
+      input.on('error', () => {});
+    }
+  }
+
+  /** Finish the session: the sink sees end; the container keeps running. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket?.close();
+    this.opts.sink.end();
+    this.onEnd();
+  }
+}
+
+/** Sessions waiting for a created container to start, keyed by container ID. */
+export class AttachHub {
+  private readonly pending = new Map<string, Set<AttachSession>>();
+
+  addPending(id: string, s: AttachSession): void {
+    let set = this.pending.get(id);
+    if (!set) this.pending.set(id, (set = new Set()));
+    set.add(s);
+    s.onEnd = () => set!.delete(s);
+  }
+
+  /** Connect everyone who attached before start; called between runc create and runc start. */
+  async connectPending(socketDir: string, id: string): Promise<void> {
+    const set = this.pending.get(id);
+    if (!set) return;
+    this.pending.delete(id);
+    await Promise.all([...set].map((s) => s.connect(socketDir, id).catch(() => s.end())));
+  }
+
+  endPending(id: string): void {
+    const set = this.pending.get(id);
+    this.pending.delete(id);
+    for (const s of set ?? []) s.end();
+  }
+}

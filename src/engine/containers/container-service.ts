@@ -1,0 +1,133 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EngineContext } from '../engine-context.js';
+import type { ImageService } from '../images/image-service.js';
+import { AttachHub, AttachSession, type AttachOptions } from './attach-hub.js';
+import type { ContainerRecord } from './container-record.js';
+import { readLogs, type LogEntry, type LogOptions } from './container-logs.js';
+import { createContainer, type CreateOptions } from './create-container.js';
+import { ExitWaiters, type WaitResult } from './exit-waiters.js';
+import { handleExit, readExitFile } from './handle-exit.js';
+import { killContainer } from './kill-container.js';
+import { removeContainer, type RemoveOptions } from './remove-container.js';
+import { restartContainer } from './restart-container.js';
+import { restoreContainers } from './restore-containers.js';
+import { startContainer } from './start-container.js';
+import { guards } from './state-guards.js';
+import { stopContainer, type StopOptions } from './stop-container.js';
+import { waitContainer } from './wait-container.js';
+
+type Hook<A extends unknown[]> = (...args: A) => Promise<void>;
+
+/**
+ * The container use cases. Each verb lives in its own module; this class holds
+ * what they share (attach sessions, exit waiters, the exit watcher) and the
+ * hooks later subsystems (restart policies, networks, volumes) plug into.
+ */
+export class ContainerService {
+  readonly attach = new AttachHub();
+  readonly waiters = new ExitWaiters();
+  private watcher?: FSWatcher;
+  private readonly exitHooks: Hook<[ContainerRecord]>[] = [];
+  private readonly removeHooks: Hook<[ContainerRecord, RemoveOptions]>[] = [];
+
+  constructor(
+    readonly ctx: EngineContext,
+    readonly images: ImageService,
+  ) {}
+
+  /** Adopt containers that kept running while no daemon was up, and start watching exits. */
+  async init(): Promise<void> {
+    await mkdir(this.ctx.paths.exitDir, { recursive: true, mode: 0o700 });
+    this.watcher = watch(this.ctx.paths.exitDir, (_ev, name) => {
+      if (name && /^[a-f0-9]{64}$/.test(name)) void this.onExitFile(name);
+    });
+    await restoreContainers(this);
+    // An exit that landed between the restore scan and the watch start.
+    for (const name of await readdir(this.ctx.paths.exitDir)) if (/^[a-f0-9]{64}$/.test(name)) void this.onExitFile(name);
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+
+  private async onExitFile(id: string): Promise<void> {
+    try {
+      const code = await readExitFile(this.ctx.paths.exitDir, id);
+      if (code !== undefined) await handleExit(this, id, code);
+    } catch (e) {
+      this.ctx.log.error('handling container exit failed', { id, error: String(e) });
+    }
+  }
+
+  onExit(hook: Hook<[ContainerRecord]>): void {
+    this.exitHooks.push(hook);
+  }
+
+  onRemove(hook: Hook<[ContainerRecord, RemoveOptions]>): void {
+    this.removeHooks.push(hook);
+  }
+
+  async afterExit(c: ContainerRecord): Promise<void> {
+    for (const h of this.exitHooks) await h(c);
+  }
+
+  async beforeRemove(c: ContainerRecord, opts: RemoveOptions): Promise<void> {
+    for (const h of this.removeHooks) await h(c, opts);
+  }
+
+  create(opts: CreateOptions) {
+    return createContainer(this, opts);
+  }
+  start(ref: string) {
+    return startContainer(this, ref);
+  }
+  stop(ref: string, opts?: StopOptions) {
+    return stopContainer(this, ref, opts);
+  }
+  kill(ref: string, signal?: string) {
+    return killContainer(this, ref, signal);
+  }
+  restart(ref: string, opts?: StopOptions) {
+    return restartContainer(this, ref, opts);
+  }
+  remove(ref: string, opts: RemoveOptions) {
+    return removeContainer(this, ref, opts);
+  }
+  wait(ref: string, condition?: string): Promise<WaitResult> {
+    return waitContainer(this, ref, condition);
+  }
+  get(ref: string): ContainerRecord {
+    return this.ctx.containers.get(ref);
+  }
+  list(): ContainerRecord[] {
+    return this.ctx.containers.all();
+  }
+
+  logPath(c: ContainerRecord): string {
+    return join(this.ctx.containers.dir(c.id), 'container.log');
+  }
+
+  logs(ref: string, opts: Omit<LogOptions, 'isLive'>, emit: (e: LogEntry) => void): Promise<void> {
+    const c = this.get(ref);
+    return readLogs(this.logPath(c), { ...opts, isLive: () => c.state.Running || c.state.Restarting }, emit);
+  }
+
+  /**
+   * Attach a client to a container's stdio. A created container gets the client
+   * connected when it starts; a running one right away.
+   */
+  checkAttach(c: ContainerRecord): void {
+    guards.attach(c);
+  }
+
+  async attachTo(ref: string, opts: AttachOptions): Promise<AttachSession> {
+    const c = this.get(ref);
+    guards.attach(c);
+    const session = new AttachSession(opts);
+    if (c.state.Running) await session.connect(this.ctx.paths.socketDir, c.id);
+    else this.attach.addPending(c.id, session);
+    return session;
+  }
+}

@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises';
+import type { ContainerConfig, HostConfig } from '../../core/container-types.js';
+import { ZERO_TIME } from '../../core/container-types.js';
+import { invalidArgument } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import { buildSpec } from '../../oci/build-spec.js';
+import { defaultConfig, defaultHostConfig, withDefaults } from './config-defaults.js';
+import type { ContainerRecord } from './container-record.js';
+import { mergeImageConfig, processArgs } from './merge-config.js';
+import { randomName } from './random-name.js';
+import type { ContainerService } from './container-service.js';
+import { eventAttributes } from './event-attributes.js';
+
+export interface CreateOptions {
+  name?: string;
+  config: Partial<ContainerConfig> & { Image: string };
+  hostConfig?: Partial<HostConfig>;
+}
+
+const RESTART_NAMES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
+
+/** `POST /containers/create`: record a container; nothing runs until start. */
+export async function createContainer(svc: ContainerService, opts: CreateOptions): Promise<{ id: string; warnings: string[] }> {
+  const { ctx } = svc;
+  const image = await svc.images.resolve(opts.config.Image);
+  const hostConfig = withDefaults(defaultHostConfig(), opts.hostConfig);
+  validateHostConfig(hostConfig);
+  const id = newId();
+  const config = mergeImageConfig(withDefaults(defaultConfig(), opts.config), image.config.config ?? {});
+  if (!config.Hostname) config.Hostname = id.slice(0, 12);
+  const args = processArgs(config);
+  if (hostConfig.Init && !ctx.initBinary) throw invalidArgument('--init is not available: no init binary (tini) is installed on the host');
+  // Build the runtime spec once now, so every invalid limit, capability, ulimit or
+  // security option fails here, at create time, as it does with Docker.
+  buildSpec({
+    rootfs: '/',
+    args,
+    env: config.Env,
+    cwd: config.WorkingDir || '/',
+    user: { uid: 0, gid: 0, additionalGids: [] },
+    hostname: config.Hostname,
+    tty: config.Tty,
+    config,
+    hostConfig,
+    cgroupsPath: `/berth/${id}`,
+    cgroupVersion: ctx.host.cgroupVersion,
+    network: { kind: 'new' },
+    extraMounts: [],
+    init: hostConfig.Init && ctx.initBinary ? { hostPath: ctx.initBinary } : undefined,
+    rlimitHardMax: ctx.host.rlimitHardMax,
+  });
+
+  const name = opts.name ? (opts.name.startsWith('/') ? opts.name : `/${opts.name}`) : `/${randomName((n) => ctx.containers.nameTaken(n))}`;
+  ctx.containers.reserveName(name, id);
+  try {
+    const record: ContainerRecord = {
+      id,
+      name,
+      created: new Date().toISOString(),
+      path: args[0]!,
+      args: args.slice(1),
+      image: image.record.id,
+      config,
+      hostConfig,
+      state: {
+        Status: 'created',
+        Running: false,
+        Paused: false,
+        Restarting: false,
+        OOMKilled: false,
+        Dead: false,
+        Pid: 0,
+        ExitCode: 0,
+        Error: '',
+        StartedAt: ZERO_TIME,
+        FinishedAt: ZERO_TIME,
+      },
+      restartCount: 0,
+      mounts: [],
+      snapshotParent: svc.images.topLayer(image.config),
+      execIds: [],
+      manuallyStopped: false,
+    };
+    await mkdir(ctx.containers.dir(id), { recursive: true, mode: 0o700 });
+    await ctx.snapshotter.prepare(id, record.snapshotParent);
+    await ctx.containers.save(record);
+    ctx.events.publish('container', 'create', id, eventAttributes(record));
+    return { id, warnings: [] };
+  } catch (e) {
+    ctx.containers.releaseName(name);
+    await ctx.snapshotter.removeActive(id).catch(() => {});
+    throw e;
+  }
+}
+
+function validateHostConfig(hc: HostConfig): void {
+  const rp = hc.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
+  if (!RESTART_NAMES.has(rp.Name)) throw invalidArgument(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  if (rp.MaximumRetryCount < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (rp.MaximumRetryCount > 0 && rp.Name !== 'on-failure') {
+    throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
+  if (hc.AutoRemove && rp.Name !== '' && rp.Name !== 'no') {
+    throw invalidArgument(`can't create 'AutoRemove' container with restart policy`);
+  }
+  const mode = hc.NetworkMode || 'default';
+  if (!['default', 'bridge', 'none', 'host'].includes(mode) && !mode.startsWith('container:')) {
+    throw invalidArgument(`network ${mode} not found`);
+  }
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import type { Logger } from '../core/logger.js';
+import type { HostInfo } from '../sys/host-info.js';
+import type { LocalContentStore } from '../store/local-content-store.js';
+import type { OverlaySnapshotter } from '../store/overlay-snapshotter.js';
+import type { ImageStore } from '../store/image-store.js';
+import type { RuncDriver } from '../runtime/runc-driver.js';
+import type { ConmonDriver } from '../runtime/conmon-driver.js';
+import type { EventBus } from './events.js';
+import type { ContainerStore } from './containers/container-store.js';
+import type { GcGate } from './gc-gate.js';
+
+export interface EnginePaths {
+  dataRoot: string;
+  /** Runtime state that does not survive a reboot: runc state, exit files, attach sockets. */
+  execRoot: string;
+  containers: string;
+  runcRoot: string;
+  exitDir: string;
+  socketDir: string;
+  tmp: string;
+}
+
+export function enginePaths(dataRoot: string, execRoot: string): EnginePaths {
+  return {
+    dataRoot,
+    execRoot,
+    containers: join(dataRoot, 'containers'),
+    runcRoot: join(execRoot, 'runc'),
+    exitDir: join(execRoot, 'exits'),
+    socketDir: join(execRoot, 's'),
+    tmp: join(dataRoot, 'tmp'),
+  };
+}
+
+/** The shared dependencies every engine use case receives. */
+export interface EngineContext {
+  paths: EnginePaths;
+  content: LocalContentStore;
+  snapshotter: OverlaySnapshotter;
+  images: ImageStore;
+  containers: ContainerStore;
+  runc: RuncDriver;
+  conmon: ConmonDriver;
+  events: EventBus;
+  gc: GcGate;
+  host: HostInfo;
+  log: Logger;
+  /** Host path of a static init binary for --init, when one is installed. */
+  initBinary?: string;
+}
