@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <sys/mount.h>
 #include <sys/xattr.h>
+#include <fcntl.h>
 
 #define MAX_STR 4096
 
@@ -166,6 +167,19 @@ static napi_value js_unshare(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_syncfs(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  char path[MAX_STR];
+  if (get_args(env, info, 1, argv) || get_str(env, argv[0], path, sizeof path)) return NULL;
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return throw_errno(env, errno, "open", path);
+  int rc = syncfs(fd);
+  int e = errno;
+  close(fd);
+  if (rc != 0) return throw_errno(env, e, "syncfs", path);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"chroot", NULL, js_chroot, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -176,6 +190,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
     {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
     {"unshare", NULL, js_unshare, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"syncfs", NULL, js_syncfs, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

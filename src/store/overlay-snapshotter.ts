@@ -7,6 +7,7 @@ import type { LayerInfo, Snapshotter } from '../core/interfaces.js';
 import type { Mount } from '../core/mount.js';
 import { readJson, writeJsonAtomic, fsyncDir } from './atomic-file.js';
 import { KeyLock } from './key-lock.js';
+import { native } from '../sys/native.js';
 
 /**
  * Overlayfs snapshots. Layout under `<root>`:
@@ -91,6 +92,8 @@ export class OverlaySnapshotter implements Snapshotter {
         return existing;
       }
       const info: LayerInfo = { chainId, parent, diffId, size };
+      // The extracted files must be on disk before layer.json declares the layer complete.
+      native().syncfs(work);
       await writeJsonAtomic(join(work, 'layer.json'), info);
       try {
         await rename(work, join(this.layersDir, digestHex(chainId)));

@@ -13,6 +13,8 @@ export interface HostInfo {
   hostname: string;
   ncpu: number;
   memTotal: number;
+  /** CapBnd of the daemon itself, hex: containers cannot get more than this. */
+  capBoundingMask: string;
 }
 
 const LIMIT_NAMES: Record<string, string> = {
@@ -70,6 +72,7 @@ export function readHostInfo(): HostInfo {
     hostname: hostname(),
     ncpu: cpus().length,
     memTotal: totalmem(),
+    capBoundingMask: /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSafe('/proc/self/status'))?.[1] ?? 'ffffffffff',
   };
 }
 

@@ -13,6 +13,8 @@ export interface NativeSys {
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount2(target: string, flags: number): void;
   unshare(flags: number): void;
+  /** Flush the whole filesystem holding `path` (syncfs(2)). */
+  syncfs(path: string): void;
 }
 
 let loaded: NativeSys | undefined;

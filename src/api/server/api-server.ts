@@ -17,6 +17,8 @@ export class ApiServer {
   private readonly server: Server;
   private readonly router: Router;
   private socketPath?: string;
+  /** Every connection, including hijacked ones the HTTP server no longer tracks. */
+  private readonly sockets = new Set<Duplex>();
 
   constructor(
     private readonly engine: Engine,
@@ -25,6 +27,10 @@ export class ApiServer {
     this.router = buildRoutes();
     this.server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
       void this.dispatch(req, res);
+    });
+    this.server.on('connection', (s: Duplex) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (head.length) socket.unshift(head);
@@ -55,10 +61,9 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((r) => {
-      this.server.close(() => r());
-      this.server.closeAllConnections();
-    });
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
     if (this.socketPath) await unlink(this.socketPath).catch(() => {});
   }
 

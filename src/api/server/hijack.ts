@@ -21,7 +21,7 @@ export function streamContentType(ctx: RequestContext, tty: boolean): string {
  * exec: `101 UPGRADED` when the client sent `Upgrade: tcp`, otherwise a plain
  * `200 OK` followed by the raw bytes on the same socket.
  */
-export function hijack(ctx: RequestContext, contentType: string): HijackedStream {
+export function hijack(ctx: RequestContext, contentType: string, opts: { input?: boolean } = {}): HijackedStream {
   const socket: Duplex = ctx.upgrade?.socket ?? ctx.req.socket;
   const head = ctx.upgrade
     ? `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nApi-Version: ${ctx.res.getHeader('Api-Version')}\r\n\r\n`
@@ -30,7 +30,9 @@ export function hijack(ctx: RequestContext, contentType: string): HijackedStream
   ctx.res.detachSocket(socket as never);
   (ctx.res as unknown as { _headerSent: boolean })._headerSent = true;
   socket.write(head);
-  if (ctx.upgrade) socket.resume();
+  // Unread client bytes wait in the socket until the consumer of `input` reads them;
+  // without a consumer they are drained, so a client's hang-up is still noticed.
+  if (!opts.input || !ctx.upgrade) socket.resume();
   const closed = new Promise<void>((resolve) => {
     socket.once('close', () => resolve());
     socket.once('error', () => resolve());
@@ -45,7 +47,7 @@ export function hijack(ctx: RequestContext, contentType: string): HijackedStream
       ended = true;
       socket.end();
     },
-    input: ctx.upgrade ? socket : undefined,
+    input: ctx.upgrade && opts.input ? socket : undefined,
     closed,
   };
 }

@@ -38,6 +38,7 @@ export class AttachSession {
       input.on('data', (d: Buffer) => s.write(d));
       input.on('end', () => s.endInput());
       input.on('error', () => {});
+      input.resume();
     }
   }
 

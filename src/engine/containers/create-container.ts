@@ -10,6 +10,7 @@ import { mergeImageConfig, processArgs } from './merge-config.js';
 import { randomName } from './random-name.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
+import { specInputFor } from './spec-input.js';
 
 export interface CreateOptions {
   name?: string;
@@ -27,28 +28,23 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
   validateHostConfig(hostConfig);
   const id = newId();
   const config = mergeImageConfig(withDefaults(defaultConfig(), opts.config), image.config.config ?? {});
-  if (!config.Hostname) config.Hostname = id.slice(0, 12);
+  if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? ctx.host.hostname : id.slice(0, 12);
+  if (!hostConfig.ShmSize) hostConfig.ShmSize = 64 * 1024 * 1024;
+  if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
   const args = processArgs(config);
   if (hostConfig.Init && !ctx.initBinary) throw invalidArgument('--init is not available: no init binary (tini) is installed on the host');
   // Build the runtime spec once now, so every invalid limit, capability, ulimit or
   // security option fails here, at create time, as it does with Docker.
-  buildSpec({
-    rootfs: '/',
-    args,
-    env: config.Env,
-    cwd: config.WorkingDir || '/',
-    user: { uid: 0, gid: 0, additionalGids: [] },
-    hostname: config.Hostname,
-    tty: config.Tty,
-    config,
-    hostConfig,
-    cgroupsPath: `/berth/${id}`,
-    cgroupVersion: ctx.host.cgroupVersion,
-    network: { kind: 'new' },
-    extraMounts: [],
-    init: hostConfig.Init && ctx.initBinary ? { hostPath: ctx.initBinary } : undefined,
-    rlimitHardMax: ctx.host.rlimitHardMax,
-  });
+  buildSpec(
+    specInputFor(ctx, { id, config, hostConfig }, {
+      rootfs: '/',
+      args,
+      env: config.Env,
+      cwd: config.WorkingDir || '/',
+      user: { uid: 0, gid: 0, additionalGids: [] },
+      extraMounts: [],
+    }),
+  );
 
   const name = opts.name ? (opts.name.startsWith('/') ? opts.name : `/${opts.name}`) : `/${randomName((n) => ctx.containers.nameTaken(n))}`;
   ctx.containers.reserveName(name, id);

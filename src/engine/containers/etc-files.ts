@@ -14,9 +14,9 @@ export interface OciMount {
  * directory and bind-mounted over the image's files, as dockerd does. The
  * network layer adds container addresses and aliases to hosts later.
  */
-export async function writeEtcFiles(c: ContainerRecord, dir: string, hostHostname: string): Promise<OciMount[]> {
+export async function writeEtcFiles(c: ContainerRecord, dir: string): Promise<OciMount[]> {
   const hostNet = c.hostConfig.NetworkMode === 'host';
-  const hostname = hostNet ? hostHostname : c.config.Hostname;
+  const hostname = c.config.Hostname;
   const hosts = hostNet
     ? await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')
     : [

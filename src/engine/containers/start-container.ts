@@ -2,6 +2,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, invalidArgument } from '../../core/errors.js';
 import { buildSpec } from '../../oci/build-spec.js';
+import { specToJson } from '../../oci/runtime-spec.js';
+import { specInputFor } from './spec-input.js';
 import { secureJoin } from '../../sys/secure-join.js';
 import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
@@ -11,6 +13,7 @@ import { processArgs } from './merge-config.js';
 import { resolveUser } from './resolve-user.js';
 import { mountRootfs, unmountRootfs } from './rootfs.js';
 import { guards } from './state-guards.js';
+import { removeLocked } from './remove-container.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -24,7 +27,13 @@ export async function startContainer(svc: ContainerService, ref: string): Promis
   const c = ctx.containers.get(ref);
   return ctx.containers.locks.run(c.id, async () => {
     if (guards.start(c) === 'already-running') return false;
-    await startLocked(svc, c);
+    try {
+      await startLocked(svc, c);
+    } catch (e) {
+      // dockerd removes an --rm container whose start failed, so nothing is left behind.
+      if (c.hostConfig.AutoRemove) await removeLocked(svc, c, { force: true }).catch(() => {});
+      throw e;
+    }
     return true;
   });
 }
@@ -41,27 +50,10 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
     const user = await resolveUser(rootfs, c.config.User, c.hostConfig.GroupAdd ?? []);
     const cwd = c.config.WorkingDir || '/';
     if (c.config.WorkingDir) await mkdir(await secureJoin(rootfs, cwd), { recursive: true, mode: 0o755 });
-    const etcMounts = await writeEtcFiles(c, dir, ctx.host.hostname);
+    const etcMounts = await writeEtcFiles(c, dir);
     const env = containerEnv(c, user.home);
-    const hostNet = c.hostConfig.NetworkMode === 'host';
-    const spec = buildSpec({
-      rootfs,
-      args: processArgs(c.config),
-      env,
-      cwd,
-      user,
-      hostname: hostNet ? ctx.host.hostname : c.config.Hostname,
-      tty: c.config.Tty,
-      config: c.config,
-      hostConfig: c.hostConfig,
-      cgroupsPath: `/berth/${c.id}`,
-      cgroupVersion: ctx.host.cgroupVersion,
-      network: hostNet ? { kind: 'host' } : { kind: 'new' },
-      extraMounts: etcMounts,
-      init: c.hostConfig.Init && ctx.initBinary ? { hostPath: ctx.initBinary } : undefined,
-      rlimitHardMax: ctx.host.rlimitHardMax,
-    });
-    await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+    const spec = buildSpec(specInputFor(ctx, c, { rootfs, args: processArgs(c.config), env, cwd, user, extraMounts: etcMounts }));
+    await writeFile(join(dir, 'config.json'), specToJson(spec));
     const { pid } = await ctx.conmon.create({
       id: c.id,
       bundle: dir,
@@ -108,10 +100,10 @@ export function containerEnv(c: ContainerRecord, home: string): string[] {
   const env = [...c.config.Env];
   const has = (k: string) => env.some((e) => e.startsWith(`${k}=`));
   if (!has('PATH')) env.unshift(DEFAULT_PATH);
-  if (!has('HOSTNAME')) env.splice(1, 0, `HOSTNAME=${c.hostConfig.NetworkMode === 'host' ? '' : c.config.Hostname}`);
+  if (!has('HOSTNAME')) env.splice(1, 0, `HOSTNAME=${c.config.Hostname}`);
   if (c.config.Tty && !has('TERM')) env.push('TERM=xterm');
   if (!has('HOME')) env.push(`HOME=${home}`);
-  return env.filter((e) => e !== 'HOSTNAME=');
+  return env;
 }
 
 /**

@@ -54,7 +54,7 @@ export class ImageService {
 
   get(ref: string): ImageRecord {
     const rec = this.find(ref);
-    if (!rec) throw notFound(`No such image: ${ref}`);
+    if (!rec) throw notFound(`No such image: ${displayRef(ref)}`);
     return rec;
   }
 
@@ -159,5 +159,16 @@ export class ImageService {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** Docker names a missing image with its default tag: "No such image: busybox:latest". */
+function displayRef(ref: string): string {
+  try {
+    const r = parseReference(ref);
+    if (!r.tag && !r.digest) return `${familiarString(r)}:latest`;
+    return familiarString(r);
+  } catch {
+    return ref;
   }
 }

@@ -107,7 +107,8 @@ async function attach(ctx: RequestContext): Promise<void> {
   const wantStdout = qbool(ctx, 'stdout');
   const wantStderr = qbool(ctx, 'stderr');
   const tty = c.config.Tty;
-  const out = hijack(ctx, streamContentType(ctx, tty));
+  const wantStdin = qbool(ctx, 'stdin') && c.config.OpenStdin;
+  const out = hijack(ctx, streamContentType(ctx, tty), { input: wantStdin });
   const write = (stream: 'stdout' | 'stderr', data: Buffer) =>
     out.write(tty ? data : frame(stream === 'stdout' ? StdStream.stdout : StdStream.stderr, data));
   if (qbool(ctx, 'logs')) {
@@ -116,7 +117,7 @@ async function attach(ctx: RequestContext): Promise<void> {
   if (!qbool(ctx, 'stream')) return out.end();
   try {
     const session = await containers.attachTo(c.id, {
-      stdin: qbool(ctx, 'stdin') && c.config.OpenStdin,
+      stdin: wantStdin,
       stdout: wantStdout,
       stderr: wantStderr,
       input: out.input,

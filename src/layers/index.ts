@@ -1,0 +1,3 @@
+/** Layer tar apply and diff (OCI image-spec layer.md); see DESIGN.md `layers/`. */
+export { applyLayer, type ApplyOptions, type ApplyResult } from './apply-layer.js';
+export { writeDiff, tarTree, type PackOptions } from './write-diff.js';
