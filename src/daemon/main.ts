@@ -87,6 +87,8 @@ export async function runDaemon(argv: string[]): Promise<void> {
     return;
   }
   if (process.getuid?.() !== 0) fail('the berth daemon must run as root');
+  // Child processes (conmon, runc) inherit the working directory; keep it neutral.
+  process.chdir('/');
   const log = jsonLogger(opts.logLevel);
   let engine: Engine;
   try {

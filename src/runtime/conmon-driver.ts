@@ -47,6 +47,8 @@ export class ConmonDriver {
       '-n', o.id,
       '-r', this.runtimeBinary,
       '-b', o.bundle,
+      // conmon writes an `oom` marker into its persist dir when the kernel OOM-kills the container.
+      '-0', o.bundle,
       '-p', o.pidFile,
       '-P', o.conmonPidFile,
       '--exit-dir', o.exitDir,

@@ -102,8 +102,10 @@ describe('resource limits through cgroups', () => {
     const file = v2 ? '/sys/fs/cgroup/memory.max' : '/sys/fs/cgroup/memory/memory.limit_in_bytes';
     const r = await sh(['--memory', '64m'], `cat ${file}`);
     assert.equal(r.stdout.trim(), String(64 * 1024 * 1024));
-    const oom = await sh(['--memory', '32m', '--memory-swap', '32m'], 'dd if=/dev/zero of=/dev/null bs=96M count=1');
+    const oom = await d.berth(['run', '--name', 'hog', '--memory', '32m', '--memory-swap', '32m', 'busybox', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=96M', 'count=1']);
     assert.equal(oom.code, 137);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.OOMKilled}}', 'hog'])).stdout, 'true\n');
+    await d.berth(['rm', 'hog']);
   });
 
   it('--cpus and --cpu-shares set CFS quota and shares', async () => {

@@ -5,7 +5,7 @@ export function defaultHostConfig(): HostConfig {
   return {
     Binds: null,
     ContainerIDFile: '',
-    LogConfig: { Type: 'k8s-file', Config: {} },
+    LogConfig: { Type: 'json-file', Config: {} },
     NetworkMode: 'default',
     PortBindings: {},
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },

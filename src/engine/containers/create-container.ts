@@ -19,6 +19,16 @@ export interface CreateOptions {
 }
 
 const RESTART_NAMES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
+/** conmon writes one log format; Docker's file drivers are accepted as names for it. */
+const LOG_DRIVERS = new Set(['', 'k8s-file', 'json-file', 'local']);
+
+/** `--log-opt max-size`: a number with an optional k/m/g unit (Docker's units.FromHumanSize style). */
+export function logSizeBytes(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(v.trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(m[1]) * mult);
+}
 
 /** `POST /containers/create`: record a container; nothing runs until start. */
 export async function createContainer(svc: ContainerService, opts: CreateOptions): Promise<{ id: string; warnings: string[] }> {
@@ -30,7 +40,7 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
   const config = mergeImageConfig(withDefaults(defaultConfig(), opts.config), image.config.config ?? {});
   if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? ctx.host.hostname : id.slice(0, 12);
   if (!hostConfig.ShmSize) hostConfig.ShmSize = 64 * 1024 * 1024;
-  if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
+  if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
   const args = processArgs(config);
   if (hostConfig.Init && !ctx.initBinary) throw invalidArgument('--init is not available: no init binary (tini) is installed on the host');
   // Build the runtime spec once now, so every invalid limit, capability, ulimit or
@@ -99,6 +109,9 @@ function validateHostConfig(hc: HostConfig): void {
   if (hc.AutoRemove && rp.Name !== '' && rp.Name !== 'no') {
     throw invalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
+  if (!LOG_DRIVERS.has(hc.LogConfig?.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hc.LogConfig.Type}' is registered`);
+  const maxSize = hc.LogConfig?.Config?.['max-size'];
+  if (maxSize !== undefined && logSizeBytes(maxSize) === undefined) throw invalidArgument(`invalid value for log-opt max-size: ${maxSize}`);
   const mode = hc.NetworkMode || 'default';
   if (!['default', 'bridge', 'none', 'host'].includes(mode) && !mode.startsWith('container:')) {
     throw invalidArgument(`network ${mode} not found`);

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import type { ContainerRecord } from './container-record.js';
@@ -48,6 +48,9 @@ export async function recordExit(svc: ContainerService, c: ContainerRecord, exit
   unmountRootfs(ctx, c.id);
   await rm(join(ctx.paths.exitDir, c.id), { force: true });
   await rm(join(ctx.paths.socketDir, c.id), { recursive: true, force: true });
+  const oomFile = join(ctx.containers.dir(c.id), 'oom');
+  const oomKilled = await access(oomFile).then(() => true, () => false);
+  if (oomKilled) await rm(oomFile, { force: true });
   c.state = {
     ...c.state,
     Status: 'exited',
@@ -56,9 +59,11 @@ export async function recordExit(svc: ContainerService, c: ContainerRecord, exit
     Restarting: false,
     Pid: 0,
     ExitCode: exitCode,
+    OOMKilled: oomKilled,
     FinishedAt: new Date().toISOString(),
   };
   await ctx.containers.save(c);
+  if (oomKilled) ctx.events.publish('container', 'oom', c.id, eventAttributes(c));
   ctx.events.publish('container', 'die', c.id, eventAttributes(c, { exitCode: String(exitCode) }));
   svc.waiters.exited(c.id, exitCode);
 }

@@ -14,6 +14,7 @@ import { resolveUser } from './resolve-user.js';
 import { mountRootfs, unmountRootfs } from './rootfs.js';
 import { guards } from './state-guards.js';
 import { removeLocked } from './remove-container.js';
+import { logSizeBytes } from './create-container.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -58,6 +59,7 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
       id: c.id,
       bundle: dir,
       logPath: join(dir, 'container.log'),
+      logSizeMax: logSizeBytes(c.hostConfig.LogConfig?.Config?.['max-size'] ?? '') ?? 0,
       exitDir: ctx.paths.exitDir,
       socketDir: ctx.paths.socketDir,
       pidFile: join(dir, 'pidfile'),
