@@ -2,7 +2,8 @@
  * berth_sys: the few Linux system calls berth needs that Node's fs cannot make.
  * chroot (layer extraction inside the target root), mknod (device nodes and overlay
  * whiteouts), extended attributes (overlay opaque dirs, security.capability),
- * mount/umount2 (overlay snapshots without spawning mount(8)) and unshare.
+ * mount/umount2 (overlay snapshots without spawning mount(8)), unshare, syncfs,
+ * and a SOCK_SEQPACKET client for conmon's attach socket (seqpacket.c).
  * Every function is synchronous and throws an Error carrying `code` (errno name).
  */
 #define _GNU_SOURCE
@@ -19,9 +20,11 @@
 #include <sys/xattr.h>
 #include <fcntl.h>
 
+#include "seqpacket.h"
+
 #define MAX_STR 4096
 
-static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
   char msg[MAX_STR + 128];
   snprintf(msg, sizeof msg, "%s %s: %s", syscall, path ? path : "", strerror(err));
   napi_value code, message, error, errnum, sc;
@@ -191,6 +194,10 @@ static napi_value init(napi_env env, napi_value exports) {
     {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
     {"unshare", NULL, js_unshare, NULL, NULL, NULL, napi_enumerable, NULL},
     {"syncfs", NULL, js_syncfs, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"seqpacketConnect", NULL, seqpacket_connect, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"seqpacketWrite", NULL, seqpacket_write, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"seqpacketShutdown", NULL, seqpacket_shutdown, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"seqpacketClose", NULL, seqpacket_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -4,8 +4,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p dist/native
-if [ ! -f dist/native/berth_sys.node ] || [ native/berth_sys.c -nt dist/native/berth_sys.node ]; then
-  cc -shared -fPIC -O2 -Wall -Werror -I/usr/include/node native/berth_sys.c -o dist/native/berth_sys.node.tmp
+stale=no
+[ -f dist/native/berth_sys.node ] || stale=yes
+for f in native/*.c native/*.h; do [ "$f" -nt dist/native/berth_sys.node ] && stale=yes; done
+if [ $stale = yes ]; then
+  cc -shared -fPIC -O2 -Wall -Werror -I/usr/include/node native/*.c -o dist/native/berth_sys.node.tmp
   mv dist/native/berth_sys.node.tmp dist/native/berth_sys.node
 fi
 ./node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo

@@ -15,6 +15,12 @@ export interface NativeSys {
   unshare(flags: number): void;
   /** Flush the whole filesystem holding `path` (syncfs(2)). */
   syncfs(path: string): void;
+  /** Connect a SOCK_SEQPACKET unix socket; onData gets each packet, null at EOF. */
+  seqpacketConnect(path: string, onData: (packet: Buffer | null) => void, onDrain: () => void): unknown;
+  /** Send one packet; false when it was queued because the socket is full. */
+  seqpacketWrite(handle: unknown, packet: Buffer): boolean;
+  seqpacketShutdown(handle: unknown): void;
+  seqpacketClose(handle: unknown): void;
 }
 
 let loaded: NativeSys | undefined;

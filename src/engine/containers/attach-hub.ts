@@ -35,7 +35,11 @@ export class AttachSession {
     s.onClose = () => this.end();
     const input = this.opts.input;
     if (this.opts.stdin && input) {
-      input.on('data', (d: Buffer) => s.write(d));
+      // Backpressure: stop reading the client while conmon's socket is full.
+      s.onDrain = () => input.resume();
+      input.on('data', (d: Buffer) => {
+        if (!s.write(d)) input.pause();
+      });
       input.on('end', () => s.endInput());
       input.on('error', () => {});
       input.resume();

@@ -57,7 +57,7 @@ export class ContainerService {
       const code = await readExitFile(this.ctx.paths.exitDir, id);
       if (code !== undefined) await handleExit(this, id, code);
     } catch (e) {
-      this.ctx.log.error('handling container exit failed', { id, error: String(e) });
+      this.ctx.log.error('handling container exit failed', { id, error: String((e as Error)?.stack ?? e) });
     }
   }
 
