@@ -9,6 +9,8 @@ sh scripts/build.sh
 ln -sf "$PWD/bin/berth" /usr/local/bin/berth
 mkdir -p build
 sh scripts/make-busybox-image.sh build/busybox.tar
+# The first berth command starts the daemon when none answers, and says so on stderr.
+berth version >/dev/null
 if ! berth image inspect busybox >/dev/null 2>&1; then
   berth import build/busybox.tar busybox >/dev/null
 fi

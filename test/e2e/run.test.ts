@@ -175,3 +175,22 @@ describe('berth run', () => {
     await d.berth(['rm', '-f', 'web1', 'db1']);
   });
 });
+
+describe('berth logs --since', () => {
+  it('shows only entries after the given time', async () => {
+    const d = await TestDaemon.start();
+    try {
+      const id = (await d.berth(['run', '-d', 'busybox', 'sh', '-c', 'echo early; sleep 1.5; echo late'])).stdout.trim();
+      await d.berth(['wait', id]);
+      const all = await d.berth(['logs', id]);
+      assert.equal(all.stdout, 'early\nlate\n');
+      const recent = await d.berth(['logs', '--since', '1s', id]);
+      assert.equal(recent.stdout, 'late\n');
+      const bad = await d.berth(['logs', '--since', 'yesterday-ish', id]);
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /invalid value for --since/);
+    } finally {
+      await d.cleanup();
+    }
+  });
+});
