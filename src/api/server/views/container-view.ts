@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ContainerRecord } from '../../../engine/containers/container-record.js';
 import { statusOf } from '../../../engine/containers/filter-containers.js';
 import type { Engine } from '../../../engine/engine.js';
-import { containerStatusText } from '../../../core/human-units.js';
+import { containerStatus } from '../../../core/human-units.js';
 
 function networkSettings(c: ContainerRecord): Record<string, unknown> {
   const extra = (c.network ?? {}) as Record<string, unknown>;
@@ -85,7 +85,7 @@ export function summarizeContainer(c: ContainerRecord, now = Date.now()): Record
     Ports: [],
     Labels: c.config.Labels ?? {},
     State: statusOf(c),
-    Status: containerStatusText(c.state, c.removing, now),
+    Status: containerStatus({ ...c.state, Status: statusOf(c) }, now),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
     NetworkSettings: { Networks: ns.Networks },
     Mounts: c.mounts,
