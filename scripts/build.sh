@@ -12,3 +12,6 @@ if [ $stale = yes ]; then
   mv dist/native/berth_sys.node.tmp dist/native/berth_sys.node
 fi
 ./node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo
+# The CLI as one file: no module resolution at start-up.
+./node_modules/.bin/esbuild dist/src/cli/main.js --bundle --platform=node --format=cjs --target=node20 \
+  --log-level=warning --outfile=dist/berth-cli.cjs

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 
 const LOG_DIR = '/var/log/berth';
 
@@ -25,7 +24,8 @@ export async function autostartDaemon(socketPath: string, stderr: NodeJS.WriteSt
   mkdirSync(LOG_DIR, { recursive: true, mode: 0o700 });
   const logPath = `${LOG_DIR}/daemon.log`;
   const log = openSync(logPath, 'a', 0o600);
-  const bin = fileURLToPath(new URL('../../../bin/berth', import.meta.url));
+  // The same entry script that runs this CLI (bin/berth), bundled or not.
+  const bin = process.argv[1]!;
   const child = spawn(process.execPath, [bin, 'daemon'], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   stderr.write(`berth: no daemon answered on unix://${socketPath}; started one in the background (pid ${child.pid}, log ${logPath})\n`);
