@@ -1,4 +1,7 @@
-import { EngineError, notFound } from '../core/errors.js';
+import { constants } from 'node:fs';
+import { access, open, readFile, rm, rmdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineError, errnoCode, notFound } from '../core/errors.js';
 import { execFile } from './exec-file.js';
 
 export interface RuncState {
@@ -18,7 +21,7 @@ export class RuncDriver {
     readonly stateRoot: string,
   ) {}
 
-  private args(verb: string[], ): string[] {
+  private args(verb: string[]): string[] {
     return [`--root=${this.stateRoot}`, ...verb];
   }
 
@@ -38,8 +41,51 @@ export class RuncDriver {
     return JSON.parse(r.stdout) as RuncState;
   }
 
+  /**
+   * `runc start` does nothing but read the created container's exec fifo, which
+   * releases its init into the user's process, then remove it. Doing that here
+   * saves spawning runc on every start; anything unexpected falls back to runc.
+   */
   async start(id: string): Promise<void> {
+    if (await this.releaseExecFifo(id)) return;
     await this.run(['start', id], `cannot start container ${id}`);
+  }
+
+  private async releaseExecFifo(id: string): Promise<boolean> {
+    const fifo = join(this.stateRoot, id, 'exec.fifo');
+    let fh;
+    try {
+      // Non-blocking: if init is already gone there is no writer, and a blocking open would hang.
+      fh = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch {
+      return false;
+    }
+    try {
+      const buf = Buffer.alloc(1);
+      for (let i = 0; i < 50; i++) {
+        try {
+          const { bytesRead } = await fh.read(buf, 0, 1, null);
+          if (bytesRead === 1 && buf[0] === 0x30) {
+            await unlink(fifo).catch(() => {});
+            return true;
+          }
+        } catch (e) {
+          if (errnoCode(e) !== 'EAGAIN') return false;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      return false;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Whether runc has state for this container (a crash may have left some). */
+  async hasState(id: string): Promise<boolean> {
+    return access(join(this.stateRoot, id)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async kill(id: string, signal: string, all = false): Promise<void> {
@@ -51,6 +97,34 @@ export class RuncDriver {
     if (r.code !== 0 && !/does not exist|not found/i.test(r.stderr)) {
       throw new EngineError('Internal', `cannot delete container ${id} from runc: ${runtimeMessage(r.stderr)}`);
     }
+  }
+
+  /**
+   * Delete a container whose init has exited, without spawning runc: what
+   * `runc delete` does in that case is remove the (empty) cgroups listed in its
+   * state.json and the state directory. Anything unusual (a live init, a busy
+   * cgroup, unreadable state) falls back to `runc delete --force`.
+   */
+  async deleteStopped(id: string): Promise<void> {
+    const dir = join(this.stateRoot, id);
+    let state: { init_process_pid?: number; init_process_start?: number; cgroup_paths?: Record<string, string> };
+    try {
+      state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as typeof state;
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT' && !(await this.hasState(id))) return;
+      return this.delete(id, true);
+    }
+    if (state.init_process_pid && (await sameProcess(state.init_process_pid, state.init_process_start))) return this.delete(id, true);
+    try {
+      for (const p of new Set(Object.values(state.cgroup_paths ?? {}))) {
+        await rmdir(p).catch((e: unknown) => {
+          if (errnoCode(e) !== 'ENOENT') throw e;
+        });
+      }
+    } catch {
+      return this.delete(id, true);
+    }
+    await rm(dir, { recursive: true, force: true });
   }
 
   async pause(id: string): Promise<void> {
@@ -84,4 +158,15 @@ export function runtimeMessage(stderr: string): string {
     else if (line.trim()) msgs.push(line.trim());
   }
   return msgs.join(': ');
+}
+
+/** Is `pid` still the process that started at `start` (clock ticks since boot, /proc/<pid>/stat field 22)? */
+async function sameProcess(pid: number, start: number | undefined): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return start === undefined || Number(fields[19]) === start;
+  } catch {
+    return false;
+  }
 }

@@ -32,7 +32,7 @@ export async function removeLocked(svc: ContainerService, c: ContainerRecord, op
   if (!ctx.containers.find(c.id)) return;
   c.removing = true;
   await ctx.containers.save(c);
-  await ctx.runc.delete(c.id, true).catch(() => {});
+  if (await ctx.runc.hasState(c.id)) await ctx.runc.delete(c.id, true).catch(() => {});
   unmountRootfs(ctx, c.id);
   await svc.beforeRemove(c, opts);
   await ctx.snapshotter.removeActive(c.id);

@@ -45,7 +45,7 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
   const dir = ctx.containers.dir(c.id);
   const exitFile = join(ctx.paths.exitDir, c.id);
   try {
-    await ctx.runc.delete(c.id, true);
+    if (await ctx.runc.hasState(c.id)) await ctx.runc.delete(c.id, true);
     await rm(exitFile, { force: true });
     const rootfs = await mountRootfs(ctx, c.id);
     const user = await resolveUser(rootfs, c.config.User, c.hostConfig.GroupAdd ?? []);
