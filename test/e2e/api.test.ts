@@ -64,6 +64,9 @@ describe('the Engine API socket', () => {
     const missing = await get(d.socket, 'GET', '/nothing/here');
     assert.equal(missing.status, 404);
     assert.deepEqual(JSON.parse(missing.text), { message: 'page not found' });
+    const notYet = await get(d.socket, 'GET', '/v1.41/plugins');
+    assert.equal(notYet.status, 501);
+    assert.deepEqual(JSON.parse(notYet.text), { message: 'GET /plugins is not implemented by berth yet' });
     const swarm = await get(d.socket, 'GET', '/v1.41/swarm');
     assert.equal(swarm.status, 503);
     assert.match(JSON.parse(swarm.text).message, /not a swarm manager/);

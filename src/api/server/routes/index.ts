@@ -1,8 +1,9 @@
-import { notImplemented, unavailable } from '../../../core/errors.js';
+import { unavailable } from '../../../core/errors.js';
 import type { RequestContext } from '../request-context.js';
 import { Router } from '../router.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
+import { notImplementedRoutes } from './not-implemented-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -20,16 +21,11 @@ export function buildRoutes(): Router {
       r.add(m, `/${area}/{rest*}`, swarm);
     }
   }
+  // Last: Docker endpoints without a berth implementation answer 501.
+  notImplementedRoutes(r);
   return r;
 }
 
 async function swarm(_ctx: RequestContext): Promise<void> {
   throw unavailable(SWARM_MESSAGE);
-}
-
-/** Endpoints that exist in Docker but not (yet) in berth answer 501 with a sentence saying so. */
-export function notYet(what: string) {
-  return async (_ctx: RequestContext): Promise<void> => {
-    throw notImplemented(`${what} is not implemented by berth yet`);
-  };
 }
