@@ -130,6 +130,7 @@ export class ShellLex {
     const name = text.slice(start, j);
     if (name === '') throw invalidArgument(`missing variable name in substitution: ${text.slice(start - 2)}`);
     if (text[j] === '}') return { value: lookup(name) ?? '', next: j + 1 };
+    if (j >= text.length) throw invalidArgument(`missing '}' in substitution: ${text.slice(start - 2)}`);
     let modifier = text[j];
     let k = j + 1;
     if (modifier === ':') {

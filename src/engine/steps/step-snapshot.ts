@@ -8,12 +8,11 @@
 import { lstat, mkdir, readdir, rename, rm, utimes, chown, chmod, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Digest } from '../../core/digest.js';
 import { EngineError, errnoCode } from '../../core/errors.js';
 import { MediaTypes, type Descriptor } from '../../core/image-types.js';
 import { applyLayer } from '../../layers/apply-layer.js';
-import { writeDiff } from '../../layers/write-diff.js';
+import { packUpper } from './pack-upper.js';
 import { secureJoin } from '../../sys/secure-join.js';
 import { native, UmountFlags } from '../../sys/native.js';
 import type { Mount } from '../../core/mount.js';
@@ -160,15 +159,10 @@ export class StepSnapshot {
     const upper = this.upperDir;
     if ((await readdir(upper)).length === 0) return null;
     const { ctx } = this;
-    const pipe = new PassThrough();
-    const [diffR, blobR] = await Promise.allSettled([
-      writeDiff(upper, pipe, { sourceDateEpoch: opts.sourceDateEpoch, signal: opts.signal }),
-      ctx.content.write(pipe, { signal: opts.signal }),
-    ]);
-    if (diffR.status === 'rejected') throw diffR.reason;
-    if (blobR.status === 'rejected') throw blobR.reason;
-    const { diffId, size } = diffR.value;
-    const blob = blobR.value;
+    // Uncompressed: the blob's digest is the diff ID.
+    const blob = await ctx.content.write(packUpper(upper, opts.sourceDateEpoch), { signal: opts.signal });
+    const diffId = blob.digest;
+    const size = blob.size;
     const layer = await ctx.snapshotter.createLayer(this.parent, async (dir) => {
       if (opts.sourceDateEpoch !== undefined) {
         // Clamped times live only in the archive: extract it so the layer matches its diff ID.
