@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { errnoCode, failedPrecondition, invalidArgument } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
-import { decompressWith, detectCompression, peek } from '../../engine/images/stream-peek.js';
+import { decompressWith, detectCompression } from '../../engine/images/stream-peek.js';
 import { applyLayer } from '../../layers/apply-layer.js';
 import { secureJoin } from '../../sys/secure-join.js';
 import type { ContextSource } from '../build-types.js';
@@ -50,6 +50,38 @@ async function ignoreOf(root: string): Promise<IgnoreMatcher> {
   }
 }
 
+/**
+ * The first `n` bytes of a stream, and a stream of all of it. (Unlike peek, this works when the
+ * whole body is shorter than `n`: a Dockerfile sent on its own.)
+ */
+async function readHead(input: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const it = input[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
+    chunks.push(b);
+    size += b.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
+    }
+  }
+  return { head: head.subarray(0, n), stream: Readable.from(all(), { objectMode: false }) };
+}
+
 function looksLikeTar(head: Buffer): boolean {
   if (head.length < 512) return head.length === 0;
   if (head.toString('latin1', 257, 262) === 'ustar') return true;
@@ -66,13 +98,9 @@ export async function contextFromArchive(ctx: EngineContext, body: Readable, doc
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const release = () => rm(dir, { recursive: true, force: true });
   try {
-    let source = body;
-    let head = await peek(source, 512);
+    let { head, stream: source } = await readHead(body, 512);
     const c = detectCompression(head);
-    if (c === 'xz' || c === 'bzip2') {
-      source = decompressWith(c, source);
-      head = await peek(source, 512);
-    }
+    if (c === 'xz' || c === 'bzip2') ({ head, stream: source } = await readHead(decompressWith(c, source), 512));
     if (detectCompression(head) === 'none' && !looksLikeTar(head)) {
       // Not an archive: the body is the Dockerfile itself, and the context is empty.
       const chunks: Buffer[] = [];
