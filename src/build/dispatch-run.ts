@@ -4,13 +4,14 @@
  * so Dockerfiles written for BuildKit build unchanged. Heredocs run as scripts.
  */
 import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument, notImplemented } from '../core/errors.js';
 import type { ExtraMount } from '../oci/build-spec.js';
 import { runStepProcess } from '../engine/steps/run-step-process.js';
 import { StepSnapshot } from '../engine/steps/step-snapshot.js';
 import { KeyLock } from '../store/key-lock.js';
+import { native, UmountFlags } from '../sys/native.js';
 import type { BuildRun } from './build-run.js';
 import { CommandFailedError, PREDEFINED_ARGS } from './build-types.js';
 import { SourceTree } from './context/source-tree.js';
@@ -158,6 +159,7 @@ export async function dispatchRun(run: BuildRun, st: StageState, ins: RunIns): P
     createdBy,
     key: ['RUN', args, env, user, cwd, network, mountKeys, script?.content ?? null],
     fs: async () => {
+      const t0 = performance.now();
       const snap = await StepSnapshot.create(run.ctx, st.topLayer);
       const releases: (() => Promise<void>)[] = [];
       try {
@@ -183,8 +185,10 @@ export async function dispatchRun(run: BuildRun, st: StageState, ins: RunIns): P
           signal: run.signal,
           onOutput: (stream, data) => run.say(stream === 'stderr' ? `\u001b[91m${data.toString()}\u001b[0m` : data.toString()),
         });
+        const t1 = performance.now();
         if (code !== 0) throw new CommandFailedError(shown, code);
         const layer = await snap.commit({ sourceDateEpoch: run.sourceDateEpoch, signal: run.signal });
+        run.ctx.log.debug('build step ran', { step: shown.slice(0, 80), runMs: Math.round(t1 - t0), commitMs: Math.round(performance.now() - t1) });
         run.say(`Removing intermediate container ${id}\n`);
         return layer;
       } finally {
@@ -239,8 +243,21 @@ async function prepareMount(
         source = entry!.host;
       }
       const isDir = (await stat(source)).isDirectory();
-      // A writable bind must not change its source: writes land in a throwaway overlay.
-      if (!m.readonly) throw notImplemented(`dockerfile line ${ins.node.startLine}: --mount=type=bind,rw is not supported yet`);
+      if (!m.readonly) {
+        // A writable bind must not change its source: writes land in a throwaway copy.
+        const scratch = join(runDir, `bind-${index}`);
+        if (isDir) {
+          for (const d of ['upper', 'work', 'merged']) await mkdir(join(scratch, d), { recursive: true, mode: 0o755 });
+          const merged = join(scratch, 'merged');
+          native().mount('overlay', merged, 'overlay', 0, `lowerdir=${source},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')}`);
+          releases.push(async () => native().umount2(merged, UmountFlags.DETACH));
+          source = merged;
+        } else {
+          await mkdir(scratch, { recursive: true, mode: 0o700 });
+          await copyFile(source, join(scratch, 'file'));
+          source = join(scratch, 'file');
+        }
+      }
       return { destination, type: 'bind', source, options: ['rbind', ...ro], kind: isDir ? 'dir' : 'file' };
     }
     case 'secret': {

@@ -152,6 +152,8 @@ describe('berth build', () => {
         'FROM busybox',
         'COPY --from=one /one /',
         'COPY --from=1 /two /',
+        'COPY --from=busybox /etc/group /group-copy',
+        'RUN grep -q nogroup /group-copy',
         'CMD ["cat", "/one", "/two"]',
         '',
       ].join('\n'),
@@ -163,6 +165,14 @@ describe('berth build', () => {
     assert.doesNotMatch(b.stdout, /exit 1/, 'the unused stage must not run');
     assert.ok(took < 1900, `two 1 s stages took ${took} ms: they did not run in parallel`);
     assert.equal((await d.berth(['run', '--rm', 'multi'])).stdout, 'one\ntwo world\n');
+    // ONBUILD triggers run in the build that uses the image.
+    const parent = await d.berth(['build', '-t', 'parent', '-'], { input: 'FROM busybox\nONBUILD RUN echo triggered > /trig\n' });
+    assert.equal(parent.code, 0, parent.stderr);
+    const child = await d.berth(['build', '-t', 'child', '-'], { input: 'FROM parent\nRUN cat /trig\n' });
+    assert.equal(child.code, 0, child.stderr);
+    assert.match(child.stdout, /# Executing 1 build trigger\n/);
+    assert.match(child.stdout, /\ntriggered\n/);
+    assert.equal(await inspect(d, 'child', '{{json .Config.OnBuild}}'), 'null');
     const target = await d.berth(['build', '-q', '--target', 'two', dir]);
     assert.equal(target.code, 0, target.stderr);
     assert.match(target.stdout, /^sha256:[a-f0-9]{64}\n$/);
@@ -262,6 +272,7 @@ describe('berth build', () => {
         'FROM busybox',
         'RUN --mount=type=cache,target=/cache echo run >> /cache/log; wc -l < /cache/log > /count',
         'RUN --mount=type=bind,source=src,target=/mnt cat /mnt/data.txt > /from-bind',
+        'RUN --mount=type=bind,source=src,target=/rw,rw echo scribble > /rw/data.txt',
         'RUN --mount=type=bind,from=tools,source=/tool,target=/t cat /t > /from-stage',
         'RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && ! test -e /scratch-leak',
         'RUN --mount=type=secret,id=token cat /run/secrets/token > /seen-secret-len && wc -c < /run/secrets/token > /seen-secret-len',
@@ -288,6 +299,7 @@ describe('berth build', () => {
     assert.deepEqual(lines.slice(1, 7), ['from context', 'tool', '6', 'heredoc', 'value=-x', '65534:65534 600']);
     assert.equal(lines[7], 'from context');
     assert.equal(lines[8], '0', 'mount targets are not part of the image');
+    assert.equal(readFileSync(join(dir, 'src/data.txt'), 'utf8'), 'from context\n', 'a rw bind mount does not write to the context');
     const noSecret = await d.berth(['build', '-'], { input: 'FROM busybox\nRUN --mount=type=secret,id=x,required=true true\n' });
     assert.equal(noSecret.code, 1);
     assert.match(noSecret.stderr, /secret x not found/);

@@ -51,6 +51,7 @@ export async function runStepProcess(ctx: EngineContext, snap: StepSnapshot, o: 
   const id = snap.key;
   const hostname = id.slice(-12);
   const targets = [...BASE_TARGETS, ...o.extraMounts.map((m) => ({ path: m.destination, kind: m.kind }))];
+  const t0 = performance.now();
   const rootfs = await snap.mount(targets);
   // The working directory is real content (Docker creates it in the container, so it is in the layer).
   await mkdir(await secureJoin(rootfs, o.cwd), { recursive: true, mode: 0o755 });
@@ -75,6 +76,7 @@ export async function runStepProcess(ctx: EngineContext, snap: StepSnapshot, o: 
     }),
   );
   await writeFile(join(snap.dir, 'config.json'), specToJson(spec));
+  const t1 = performance.now();
   const child = spawn(ctx.runc.binary, [`--root=${ctx.paths.runcRoot}`, 'run', '--bundle', snap.dir, id], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: snap.dir,
@@ -96,6 +98,7 @@ export async function runStepProcess(ctx: EngineContext, snap: StepSnapshot, o: 
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     code = await exited;
+    ctx.log.debug('build step process', { id, prepareMs: Math.round(t1 - t0), runcMs: Math.round(performance.now() - t1) });
     if (aborted || o.signal?.aborted) throw canceled('build step canceled');
     return code;
   } finally {
