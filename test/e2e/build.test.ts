@@ -143,7 +143,7 @@ describe('berth build', () => {
       Dockerfile: [
         'ARG WHO=world',
         'FROM busybox AS one',
-        'RUN sleep 1; echo one > /one',
+        'RUN sleep 1; echo "one$WHO" > /one',
         'FROM busybox AS two',
         'ARG WHO',
         'RUN sleep 1; echo "two $WHO" > /two',
@@ -164,6 +164,7 @@ describe('berth build', () => {
     assert.equal(b.code, 0, b.stderr + b.stdout);
     assert.doesNotMatch(b.stdout, /exit 1/, 'the unused stage must not run');
     assert.ok(took < 1900, `two 1 s stages took ${took} ms: they did not run in parallel`);
+    // A meta ARG is visible in a stage only where the stage declares it again.
     assert.equal((await d.berth(['run', '--rm', 'multi'])).stdout, 'one\ntwo world\n');
     // ONBUILD triggers run in the build that uses the image.
     const parent = await d.berth(['build', '-t', 'parent', '-'], { input: 'FROM busybox\nONBUILD RUN echo triggered > /trig\n' });
@@ -320,6 +321,22 @@ describe('berth build', () => {
     assert.equal(runc.stdout.trim(), '');
   });
 
+  it('cleans up a build the daemon was killed in the middle of', async () => {
+    const child = spawn(process.execPath, [BERTH, '-H', d.host, 'build', '--no-cache', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end('FROM busybox\nRUN echo crashing; sleep 60\n');
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    await until(() => out.includes('crashing\n'), 15_000, 'the RUN step to start');
+    await d.kill();
+    child.kill('SIGKILL');
+    assert.ok(leftovers(d).length > 0);
+    await d.startProcess();
+    assert.deepEqual(leftovers(d), []);
+    const execRoot = `/run/berth-${createHash('sha256').update(d.dataRoot).digest('hex').slice(0, 8)}`;
+    await until(async () => (await run('runc', [`--root=${execRoot}/runc`, 'list', '-q'])).stdout.trim() === '', 10_000, 'the step container to be gone');
+    assert.equal((await d.berth(['build', '-q', '-'], { input: 'FROM busybox\nRUN echo after\n' })).code, 0);
+  });
+
   it('gives the same image for the same context on two data roots with SOURCE_DATE_EPOCH', async () => {
     const other = await TestDaemon.start({ busybox: false });
     try {
@@ -346,6 +363,7 @@ describe('berth build', () => {
     assert.equal(prune.code, 0, prune.stderr);
     assert.match(prune.stdout, /^Deleted build cache objects:\n[a-f0-9]{25}\n[\s\S]*\nTotal reclaimed space: \d/);
     assert.equal(readdirSync(join(d.dataRoot, 'build/entries')).length, 0);
+    assert.ok(!existsSync(join(d.dataRoot, 'build/cache-mounts')), 'cache mounts are pruned too');
     const rebuilt = await d.berth(['build', dir]);
     assert.match(rebuilt.stdout, /Running in/);
     const again = await d.berth(['builder', 'prune', '-f']);

@@ -1,3 +1,5 @@
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Digest } from '../../core/digest.js';
 import type { BuildCacheEntry } from '../../store/build-cache-store.js';
 import type { EngineContext } from '../engine-context.js';
@@ -38,7 +40,27 @@ export async function pruneBuildCache(ctx: EngineContext, opts: PruneBuildCacheO
     deleted.push(cacheId(e));
   }
   const gc = await collectGarbage(ctx);
-  return { deleted, reclaimed: gc.bytes };
+  let reclaimed = gc.bytes;
+  // With no filter everything goes, RUN --mount=type=cache directories included (as BuildKit does).
+  if (opts.until === undefined && !opts.ids?.length && !(opts.keepStorage && opts.keepStorage > 0)) {
+    const dir = join(ctx.paths.dataRoot, 'build', 'cache-mounts');
+    reclaimed += await duBytes(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { deleted, reclaimed };
+}
+
+async function duBytes(dir: string): Promise<number> {
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else total += (await lstat(p)).size;
+    }
+  };
+  await walk(dir);
+  return total;
 }
 
 /** The short ID a cache record is shown by (Docker's build cache IDs are 25 characters). */
