@@ -62,8 +62,7 @@ export async function dispatchWorkdir(run: BuildRun, st: StageState, ins: { valu
   });
 }
 
-async function sourceTreeFor(run: BuildRun, st: StageState, ins: CopyIns, from: string): Promise<SourceTree> {
-  void st;
+async function sourceTreeFor(run: BuildRun, ins: CopyIns, from: string): Promise<SourceTree> {
   const ref = resolveRef(run.dockerfile.stages, from, Number.MAX_SAFE_INTEGER, true);
   const state = ref.kind === 'stage'
     ? await run.stageResults.get(ref.index)!
@@ -136,7 +135,7 @@ export async function dispatchCopy(run: BuildRun, st: StageState, ins: CopyIns):
   const dest = posix.normalize(rawDest.startsWith('/') ? rawDest : posix.join(workdir, rawDest));
   const destShown = destIsDir && !dest.endsWith('/') ? `${dest}/` : dest;
 
-  const tree = from !== undefined ? await sourceTreeFor(run, st, ins, from) : run.context;
+  const tree = from !== undefined ? await sourceTreeFor(run, ins, from) : run.context;
   const heredocs = new Map(ins.heredocs.map((h) => [h.name, h]));
   const sources: Source[] = [];
   const downloads = join(run.ctx.paths.dataRoot, 'build', 'contexts', `dl-${createHash('sha256').update(`${st.stateId}${ins.node.startLine}${Math.random()}`).digest('hex').slice(0, 16)}`);

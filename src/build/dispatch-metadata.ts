@@ -107,7 +107,7 @@ export async function dispatchMetadata(run: BuildRun, st: StageState, ins: Instr
       });
     }
     case 'HEALTHCHECK': {
-      const hc = healthConfig(st, ins);
+      const hc = healthConfig(ins);
       const durs = [hc.Interval, hc.Timeout, hc.StartPeriod].map((d) => goQuote(goDuration(d ?? 0)));
       if (hc.StartInterval) durs.push(goQuote(goDuration(hc.StartInterval)));
       const text = `&{${goList(hc.Test ?? [])} ${durs.join(' ')} ${goQuoteRune(hc.Retries ?? 0)}}`;
@@ -150,7 +150,7 @@ export async function dispatchMetadata(run: BuildRun, st: StageState, ins: Instr
   throw lineError(ins, `${ins.kind} is not a metadata instruction`);
 }
 
-function healthConfig(st: StageState, ins: Ins<'HEALTHCHECK'>): HealthConfig {
+function healthConfig(ins: Ins<'HEALTHCHECK'>): HealthConfig {
   if (ins.none) return { Test: ['NONE'] };
   const test = ins.cmd.json ? ['CMD', ...ins.cmd.args] : ['CMD-SHELL', ins.cmd.text];
   const hc: HealthConfig = { Test: test };
@@ -173,7 +173,6 @@ function healthConfig(st: StageState, ins: Ins<'HEALTHCHECK'>): HealthConfig {
     if (!Number.isInteger(r) || r < 0) throw lineError(ins, `--retries must be a non-negative integer, not ${ins.retries}`);
     if (r > 0) hc.Retries = r;
   }
-  void st;
   return hc;
 }
 

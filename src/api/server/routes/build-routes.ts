@@ -61,7 +61,8 @@ async function build(ctx: RequestContext): Promise<void> {
   const extraHosts = (ctx.query.get('extrahosts') ?? '').split(',').filter(Boolean);
   const quiet = qbool(ctx, 'q');
   const dockerfileName = ctx.query.get('dockerfile') ?? 'Dockerfile';
-  void qint(ctx, 'shmsize');
+  // Resource limits for RUN steps (shmsize, memory, cpu*) are accepted and not applied yet.
+  qint(ctx, 'shmsize');
 
   const dir = ctx.query.get('contextdir');
   const opened = dir
