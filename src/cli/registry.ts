@@ -21,6 +21,8 @@ const tag: Loader = () => import('./commands/image/tag.js');
 const imageInspect: Loader = () => import('./commands/image/inspect.js');
 const version: Loader = () => import('./commands/system/version.js');
 const info: Loader = () => import('./commands/system/info.js');
+const build: Loader = () => import('./commands/image/build.js');
+const builderPrune: Loader = () => import('./commands/image/builder-prune.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -63,6 +65,10 @@ export const COMMANDS: Record<string, Loader> = {
   'image tag': tag,
   'image inspect': imageInspect,
   'system info': info,
+  build,
+  'image build': build,
+  'builder build': build,
+  'builder prune': builderPrune,
 };
 
 export const TOP_LEVEL_HELP = `
@@ -72,6 +78,7 @@ A Docker-compatible container engine
 
 Common Commands:
   run         Create and run a new container from an image
+  build       Build an image from a Dockerfile
   ps          List containers
   images      List images
   import      Import the contents from a tarball to create a filesystem image
@@ -79,6 +86,7 @@ Common Commands:
   info        Display system-wide information
 
 Management Commands:
+  builder     Manage builds
   container   Manage containers
   image       Manage images
   system      Manage berth

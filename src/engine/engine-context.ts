@@ -4,6 +4,7 @@ import type { HostInfo } from '../sys/host-info.js';
 import type { LocalContentStore } from '../store/local-content-store.js';
 import type { OverlaySnapshotter } from '../store/overlay-snapshotter.js';
 import type { ImageStore } from '../store/image-store.js';
+import type { BuildCacheStore } from '../store/build-cache-store.js';
 import type { RuncDriver } from '../runtime/runc-driver.js';
 import type { ConmonDriver } from '../runtime/conmon-driver.js';
 import type { EventBus } from './events.js';
@@ -39,6 +40,8 @@ export interface EngineContext {
   content: LocalContentStore;
   snapshotter: OverlaySnapshotter;
   images: ImageStore;
+  /** Cached build steps; their layers and blobs are garbage-collection roots. */
+  buildCache: BuildCacheStore;
   containers: ContainerStore;
   runc: RuncDriver;
   conmon: ConmonDriver;

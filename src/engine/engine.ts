@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { ConmonDriver } from '../runtime/conmon-driver.js';
 import { RuncDriver } from '../runtime/runc-driver.js';
 import { ImageStore } from '../store/image-store.js';
+import { BuildCacheStore } from '../store/build-cache-store.js';
 import { LocalContentStore } from '../store/local-content-store.js';
 import { OverlaySnapshotter } from '../store/overlay-snapshotter.js';
 import { readHostInfo } from '../sys/host-info.js';
@@ -17,6 +18,7 @@ import { EventBus } from './events.js';
 import { GcGate } from './gc-gate.js';
 import { collectGarbage } from './images/collect-garbage.js';
 import { ImageService } from './images/image-service.js';
+import { cleanupStepLeftovers } from './steps/cleanup-step-leftovers.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -54,11 +56,13 @@ export class Engine {
     const snapshotter = new OverlaySnapshotter(join(paths.dataRoot, 'overlay'));
     const images = new ImageStore(join(paths.dataRoot, 'image'));
     const containers = new ContainerStore(paths.containers);
+    const buildCache = new BuildCacheStore(join(paths.dataRoot, 'build'));
     await content.init();
     await snapshotter.init();
     await content.cleanup();
     await snapshotter.cleanup();
     await images.init();
+    await buildCache.init();
     await containers.init();
     const runtime = which(opts.runtime ?? 'runc');
     const conmon = which(opts.conmon ?? 'conmon');
@@ -69,6 +73,7 @@ export class Engine {
       content,
       snapshotter,
       images,
+      buildCache,
       containers,
       runc: new RuncDriver(runtime, paths.runcRoot),
       conmon: new ConmonDriver(conmon, runtime, paths.runcRoot),
@@ -80,6 +85,7 @@ export class Engine {
     };
     const engine = new Engine(ctx);
     await engine.containers.init();
+    await cleanupStepLeftovers(ctx);
     // Whatever a crash left half-made (layers, blobs without an image) goes now.
     const gc = await collectGarbage(ctx);
     if (gc.layers || gc.blobs) opts.log.info('removed unreferenced data left by an earlier run', gc);

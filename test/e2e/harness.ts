@@ -96,8 +96,8 @@ export class TestDaemon {
   }
 
   /** The real docker CLI pointed at this daemon. */
-  docker(args: string[], opts: { input?: string | Buffer; timeoutMs?: number; binary?: string } = {}): Promise<RunResult> {
-    return run(opts.binary ?? dockerBinary(), args, { ...opts, env: { ...process.env, DOCKER_HOST: this.host, DOCKER_CONFIG: join(this.dir, 'docker-config') } });
+  docker(args: string[], opts: { input?: string | Buffer; timeoutMs?: number; binary?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+    return run(opts.binary ?? dockerBinary(), args, { ...opts, env: { ...process.env, ...opts.env, DOCKER_HOST: this.host, DOCKER_CONFIG: join(this.dir, 'docker-config') } });
   }
 
   /** SIGKILL the daemon, as a crash would. */

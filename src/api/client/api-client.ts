@@ -30,6 +30,8 @@ export interface RequestOptions {
   body?: unknown;
   /** A stream (e.g. a tar) sent as the body. */
   stream?: Readable;
+  /** Bytes sent as the body as they are (Content-Type from `headers`, default octet-stream). */
+  rawBody?: Buffer;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -84,7 +86,11 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       let payload: Buffer | undefined;
-      if (opts.body !== undefined) {
+      if (opts.rawBody) {
+        payload = opts.rawBody;
+        headers['Content-Type'] ??= 'application/octet-stream';
+        headers['Content-Length'] = String(payload.length);
+      } else if (opts.body !== undefined) {
         payload = Buffer.from(JSON.stringify(opts.body));
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = String(payload.length);

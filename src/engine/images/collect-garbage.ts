@@ -25,6 +25,11 @@ export async function collectGarbage(ctx: EngineContext): Promise<{ layers: numb
       }
       for (const c of chainIds(config.rootfs.diff_ids)) liveLayers.add(c);
     }
+    // The build cache keeps its steps' layers (and the base layers under them) until pruned.
+    for (const e of ctx.buildCache.list()) {
+      for (const l of e.layers) liveBlobs.add(l.digest);
+      for (const c of chainIds(e.config.rootfs.diff_ids)) liveLayers.add(c);
+    }
     for (const c of ctx.containers.all()) {
       for (let cur = c.snapshotParent; cur; ) {
         liveLayers.add(cur);

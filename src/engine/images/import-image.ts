@@ -1,12 +1,13 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { Digest } from '../../core/digest.js';
 import { invalidArgument } from '../../core/errors.js';
-import { MediaTypes, type Descriptor, type ImageConfig, type ImageManifest } from '../../core/image-types.js';
-import { formatReference, parseNamedTagged, familiarString } from '../../core/reference.js';
+import { MediaTypes, type Descriptor, type ImageConfig } from '../../core/image-types.js';
+import { parseNamedTagged } from '../../core/reference.js';
 import { applyLayer } from '../../layers/apply-layer.js';
 import type { EngineContext } from '../engine-context.js';
 import { applyChanges } from './config-changes.js';
 import { decompressWith, detectCompression, peek } from './stream-peek.js';
+import { writeImage } from './write-image.js';
 
 export interface ImportOptions {
   /** Repository[:tag] to name the image, if any. */
@@ -76,26 +77,8 @@ export async function importImage(ctx: EngineContext, input: Readable, opts: Imp
       rootfs: { type: 'layers', diff_ids: [layer.diffId] },
       history: [{ created, comment }],
     };
-    const configBytes = Buffer.from(JSON.stringify(config));
-    const configBlob = await ctx.content.write(configBytes);
     const layerDesc: Descriptor = { mediaType, digest: blob.digest, size: blob.size };
-    const manifest: ImageManifest = {
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: { mediaType: MediaTypes.ociConfig, digest: configBlob.digest, size: configBlob.size },
-      layers: [layerDesc],
-    };
-    const manifestBlob = await ctx.content.write(JSON.stringify(manifest));
-    await ctx.images.put({
-      id: configBlob.digest,
-      layers: [layerDesc],
-      manifest: manifestBlob.digest,
-      repoDigests: [],
-      addedAt: created,
-    });
-    if (ref) await ctx.images.setTag(formatReference(ref), configBlob.digest);
-    ctx.events.publish('image', 'import', configBlob.digest, ref ? { name: familiarString(ref) } : {});
-    return configBlob.digest;
+    return writeImage(ctx, { config, layers: [layerDesc], tags: ref ? [ref] : [], event: 'import', tagEvents: false });
   });
 }
 

@@ -1,6 +1,7 @@
 import { unavailable } from '../../../core/errors.js';
 import type { RequestContext } from '../request-context.js';
 import { Router } from '../router.js';
+import { buildRoutes as buildApiRoutes } from './build-routes.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { notImplementedRoutes } from './not-implemented-routes.js';
@@ -14,6 +15,7 @@ export function buildRoutes(): Router {
   systemRoutes(r);
   containerRoutes(r);
   imageRoutes(r);
+  buildApiRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {
