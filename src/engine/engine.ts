@@ -17,6 +17,7 @@ import { EventBus } from './events.js';
 import { GcGate } from './gc-gate.js';
 import { collectGarbage } from './images/collect-garbage.js';
 import { ImageService } from './images/image-service.js';
+import { NetworkService } from './networks/network-service.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -32,11 +33,14 @@ const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
 export class Engine {
   readonly images: ImageService;
   readonly containers: ContainerService;
+  readonly networks: NetworkService;
   readonly startedAt = new Date();
 
   private constructor(readonly ctx: EngineContext) {
     this.images = new ImageService(ctx);
     this.containers = new ContainerService(ctx, this.images);
+    this.networks = new NetworkService(ctx, this.containers);
+    this.containers.extend(this.networks.endpoints);
   }
 
   get events() {
@@ -79,7 +83,9 @@ export class Engine {
       initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
     };
     const engine = new Engine(ctx);
+    await engine.networks.load();
     await engine.containers.init();
+    await engine.networks.start();
     // Whatever a crash left half-made (layers, blobs without an image) goes now.
     const gc = await collectGarbage(ctx);
     if (gc.layers || gc.blobs) opts.log.info('removed unreferenced data left by an earlier run', gc);
@@ -88,6 +94,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.containers.close();
+    await this.networks.close();
     await rm(join(this.ctx.paths.dataRoot, 'daemon.pid'), { force: true });
   }
 }

@@ -3,6 +3,7 @@ import type { RequestContext } from '../request-context.js';
 import { Router } from '../router.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
+import { networkRoutes } from './network-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -13,6 +14,7 @@ export function buildRoutes(): Router {
   systemRoutes(r);
   containerRoutes(r);
   imageRoutes(r);
+  networkRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {
