@@ -18,6 +18,8 @@ import { GcGate } from './gc-gate.js';
 import { collectGarbage } from './images/collect-garbage.js';
 import { ImageService } from './images/image-service.js';
 import { NetworkService } from './networks/network-service.js';
+import { ContainerMounts } from './volumes/container-mounts.js';
+import { VolumeService } from './volumes/volume-service.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -34,12 +36,16 @@ export class Engine {
   readonly images: ImageService;
   readonly containers: ContainerService;
   readonly networks: NetworkService;
+  readonly volumes: VolumeService;
   readonly startedAt = new Date();
 
   private constructor(readonly ctx: EngineContext) {
     this.images = new ImageService(ctx);
     this.containers = new ContainerService(ctx, this.images);
     this.networks = new NetworkService(ctx, this.containers);
+    this.volumes = new VolumeService(ctx, this.containers);
+    // Start order: mounts, then the network (the costlier one to undo); stop runs in reverse.
+    this.containers.extend(new ContainerMounts(this.volumes));
     this.containers.extend(this.networks.endpoints);
   }
 
@@ -83,8 +89,10 @@ export class Engine {
       initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
     };
     const engine = new Engine(ctx);
+    await engine.volumes.init();
     await engine.networks.load();
     await engine.containers.init();
+    await engine.volumes.reconcile();
     await engine.networks.start();
     // Whatever a crash left half-made (layers, blobs without an image) goes now.
     const gc = await collectGarbage(ctx);

@@ -4,6 +4,7 @@ import { Router } from '../router.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { networkRoutes } from './network-routes.js';
+import { volumeRoutes } from './volume-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -15,6 +16,7 @@ export function buildRoutes(): Router {
   containerRoutes(r);
   imageRoutes(r);
   networkRoutes(r);
+  volumeRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {

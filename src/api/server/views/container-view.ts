@@ -37,7 +37,7 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
       },
       Name: snap.driver,
     },
-    Mounts: c.mounts,
+    Mounts: publicMounts(c),
     Config: c.config,
     NetworkSettings: containerNetworkSettings(c),
   };
@@ -64,6 +64,20 @@ export function summarizeContainer(c: ContainerRecord, now = Date.now()): Record
     Status: containerStatus({ ...c.state, Status: statusOf(c) }, now),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
     NetworkSettings: { Networks: ns.Networks },
-    Mounts: c.mounts,
+    Mounts: publicMounts(c),
   };
+}
+
+/** Docker's MountPoint fields only (berth keeps a few more in the record). */
+function publicMounts(c: ContainerRecord): Record<string, unknown>[] {
+  return c.mounts.map((m) => ({
+    Type: m.Type,
+    ...(m.Type === 'volume' ? { Name: m.Name ?? '' } : {}),
+    Source: m.Source,
+    Destination: m.Destination,
+    ...(m.Type === 'volume' ? { Driver: m.Driver ?? 'local' } : {}),
+    Mode: m.Mode,
+    RW: m.RW,
+    Propagation: m.Propagation,
+  }));
 }
