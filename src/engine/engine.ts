@@ -10,6 +10,7 @@ import { LocalContentStore } from '../store/local-content-store.js';
 import { OverlaySnapshotter } from '../store/overlay-snapshotter.js';
 import { readHostInfo } from '../sys/host-info.js';
 import { which } from '../sys/which.js';
+import { ContainerArchive } from './containers/container-archive.js';
 import { ContainerService } from './containers/container-service.js';
 import { ContainerStore } from './containers/container-store.js';
 import { enginePaths, type EngineContext } from './engine-context.js';
@@ -37,6 +38,7 @@ export class Engine {
   readonly containers: ContainerService;
   readonly networks: NetworkService;
   readonly volumes: VolumeService;
+  readonly archive: ContainerArchive;
   readonly startedAt = new Date();
 
   private constructor(readonly ctx: EngineContext) {
@@ -44,6 +46,7 @@ export class Engine {
     this.containers = new ContainerService(ctx, this.images);
     this.networks = new NetworkService(ctx, this.containers);
     this.volumes = new VolumeService(ctx, this.containers);
+    this.archive = new ContainerArchive(this.containers, this.volumes);
     // Start order: mounts, then the network (the costlier one to undo); stop runs in reverse.
     this.containers.extend(new ContainerMounts(this.volumes));
     this.containers.extend(this.networks.endpoints);

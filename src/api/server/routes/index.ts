@@ -5,6 +5,7 @@ import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { networkRoutes } from './network-routes.js';
 import { volumeRoutes } from './volume-routes.js';
+import { archiveRoutes } from './archive-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -17,6 +18,7 @@ export function buildRoutes(): Router {
   imageRoutes(r);
   networkRoutes(r);
   volumeRoutes(r);
+  archiveRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {
