@@ -100,6 +100,10 @@ describe('networks', () => {
     assert.match(all.stdout, /^80\/tcp -> 0\.0\.0\.0:\d+\n81\/tcp -> 0\.0\.0\.0:\d+\n$/);
     const ps = await d.berth(['ps', '--filter', 'name=pub', '--format', '{{.Ports}}']);
     assert.match(ps.stdout, /0\.0\.0\.0:\d+->80\/tcp, 0\.0\.0\.0:\d+->81\/tcp/);
+    const byPublish = await d.berth(['ps', '--filter', 'publish=81', '--format', '{{.Names}}']);
+    assert.equal(byPublish.stdout, 'pub\n');
+    const byNetwork = await d.berth(['ps', '--filter', 'network=appnet', '--format', '{{.Names}}']);
+    assert.deepEqual(byNetwork.stdout.trim().split('\n').sort(), ['alpha', 'beta']);
     const json = await d.berth(['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'pub']);
     assert.deepEqual(Object.keys(JSON.parse(json.stdout) as object).sort(), ['80/tcp', '81/tcp']);
     const none = await d.berth(['port', 'pub', '82']);
