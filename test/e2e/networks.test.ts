@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:net';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { TestDaemon, until } from './harness.js';
-import { hostLeftovers } from './host-network.js';
+import { createSocket } from 'node:dgram';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAnswer, parseQuestion, RCODE, TYPE } from '../../src/network/dns/dns-message.js';
+import { daemonTag, hostLeftovers } from './host-network.js';
 
 /** GET http://host:port/ from the test process (loopback or a container of this test only). */
 function httpGet(host: string, port: number): Promise<string> {
@@ -166,6 +170,33 @@ describe('networks', () => {
     assert.match(defaultIp.stderr, /user specified IP address is supported on user defined networks only/);
   });
 
+  it("forwards other names to the container's --dns server (a fake resolver on loopback)", async () => {
+    const upstream = createSocket('udp4');
+    const asked: string[] = [];
+    await new Promise<void>((res, rej) => {
+      upstream.once('error', rej);
+      upstream.bind(53, '127.83.0.53', () => res());
+    });
+    upstream.on('message', (m, rinfo) => {
+      const q = parseQuestion(m);
+      if (!q) return;
+      asked.push(q.name);
+      const answers = q.type === TYPE.A ? [{ type: TYPE.A, ip: '192.0.2.123' } as const] : [];
+      upstream.send(buildAnswer(m, q, RCODE.NOERROR, answers), rinfo.port, rinfo.address);
+    });
+    try {
+      const r = await d.berth(['run', '--rm', '--network', 'appnet', '--dns', '127.83.0.53', 'busybox', 'nslookup', '-type=a', 'outside.example']);
+      assert.match(r.stdout, /192\.0\.2\.123/, r.stdout + r.stderr);
+      assert.ok(asked.includes('outside.example'));
+      // Container names are still answered by berth itself.
+      const local = await d.berth(['run', '--rm', '--network', 'appnet', '--dns', '127.83.0.53', 'busybox', 'nslookup', '-type=a', 'alpha']);
+      assert.doesNotMatch(local.stdout, /192\.0\.2\.123/);
+      assert.ok(!asked.includes('alpha'));
+    } finally {
+      upstream.close();
+    }
+  });
+
   it('writes hosts and resolv.conf per container: --dns, --dns-search, --add-host with host-gateway', async () => {
     const r = await d.berth(['run', '--rm', '--hostname', 'box1', '--dns', '10.1.2.3', '--dns-search', 'example.test', '--add-host', 'gw:host-gateway', '--add-host', 'db:10.0.0.9', 'busybox', 'sh', '-c', 'cat /etc/hosts /etc/resolv.conf /etc/hostname']);
     assert.equal(r.code, 0, r.stderr);
@@ -213,6 +244,10 @@ describe('networks', () => {
     const doomedIp = (await d.berth(['inspect', '-f', '{{.NetworkSettings.Networks.appnet.IPAddress}}', doomedId])).stdout.trim();
     assert.equal(doomedIp, '');
     assert.ok(!rules.includes(`${doomedOldIp}:80`), 'no DNAT rule to the dead container');
+    const ipamRoot = `/run/berth-${daemonTag(d.dataRoot)}/cni/ipam`;
+    const leases = readdirSync(ipamRoot).flatMap((n) => readdirSync(join(ipamRoot, n)));
+    assert.ok(!leases.includes(doomedOldIp), 'the dead container\'s address lease is released');
+    assert.ok(leases.includes(ipBefore.trim()), 'the survivor keeps its lease');
     assert.ok(rules.includes(`${ipBefore.trim()}:80`), 'the survivor keeps its DNAT rule');
   });
 

@@ -119,6 +119,8 @@ export class ContainerEndpoints implements ContainerExtension {
   // ---- start / stop -----------------------------------------------------------------------
 
   async start(c: ContainerRecord): Promise<StartContribution> {
+    // A record from before berth had networks: give it its network mode's endpoint now.
+    if (!c.network) await this.create(c, { config: { Image: c.config.Image } });
     const mode = c.hostConfig.NetworkMode || 'default';
     const hostGatewayIp = this.svc.hostGatewayIp();
     if (mode === 'host' || mode === 'none') return { etc: { hostGatewayIp } };

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EngineError, invalidArgument, isEngineError } from '../../core/errors.js';
+import { EngineError, isEngineError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { KeyLock } from '../../store/key-lock.js';
 import { CniRunner } from '../../network/cni.js';
@@ -317,10 +317,5 @@ export class NetworkService {
     if (this.containers.list().some((c) => c.state.Running)) return;
     await this.firewall.remove().catch((e: unknown) => this.ctx.log.warn('removing firewall rules failed', { error: String(e) }));
     for (const n of this.bridgeNetworks()) await deleteLink(n.bridge!).catch(() => {});
-  }
-
-  /** Validation helper for API filters. */
-  static checkDriver(d: string): void {
-    if (!['bridge', 'host', 'null'].includes(d)) throw invalidArgument(`invalid driver ${d}`);
   }
 }
