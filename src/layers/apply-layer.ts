@@ -33,6 +33,8 @@ export interface ApplyOptions {
   within?: string;
   chown?: { uid: number; gid: number };
   noOverwriteDirNonDir?: boolean;
+  /** "dev:ino" the target must be (a running container's /proc/<pid>/root, checked after chroot). */
+  expectRoot?: string;
   /** Refuse a stream whose uncompressed size exceeds this many bytes (gzip-bomb guard). */
   maxBytes?: number;
 }
@@ -143,8 +145,8 @@ export async function applyLayer(targetDir: string, input: Readable, opts: Apply
   }
 
   // Start the worker first: its startup overlaps with reading the first bytes.
-  const extra = opts.within || opts.chown || opts.noOverwriteDirNonDir
-    ? [JSON.stringify({ within: opts.within, chown: opts.chown, noOverwriteDirNonDir: opts.noOverwriteDirNonDir })]
+  const extra = opts.within || opts.chown || opts.noOverwriteDirNonDir || opts.expectRoot
+    ? [JSON.stringify({ within: opts.within, chown: opts.chown, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, expectRoot: opts.expectRoot })]
     : [];
   const worker = startWorker('extract-worker.js', [root, whiteouts, ...extra], { stdin: true, stdout: false });
   const stdin = worker.stdin!;

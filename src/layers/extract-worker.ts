@@ -306,6 +306,15 @@ export interface ExtractOptions {
   chown?: { uid: number; gid: number };
   /** Refuse to replace a directory with a non-directory or the other way round. */
   noOverwriteDirNonDir?: boolean;
+  /** "dev:ino" the target root must have (a /proc/<pid>/root whose pid was reused is refused). */
+  expectRoot?: string;
+}
+
+/** After chroot: check that "/" is the directory the caller meant (see ExtractOptions.expectRoot). */
+export function checkRoot(expect: string | undefined): void {
+  if (!expect) return;
+  const st = fs.statSync('/', { bigint: true });
+  if (`${st.dev}:${st.ino}` !== expect) throw failedPrecondition('the container is no longer running (its root changed)');
 }
 
 /**
@@ -334,6 +343,7 @@ function main(): void {
   } catch (e) {
     throw failedPrecondition(`cannot chroot into ${targetDir} for layer extraction: ${errorMessage(e)}`, e);
   }
+  checkRoot(opts.expectRoot);
   if (opts.within) enterWithin(sys, opts.within);
   process.umask(0); // modes come from the archive, not from our umask
   const ex = new Extractor(sys, mode, opts);

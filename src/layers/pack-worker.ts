@@ -281,8 +281,14 @@ function statPath(path: string): PathStat {
   return { name, size: Number(st.size), mode: goFileMode(st), mtime: rfc3339Nano(st.mtimeNs), linkTarget };
 }
 
+function checkRoot(expect: string | undefined): void {
+  if (!expect) return;
+  const st = fs.statSync('/', { bigint: true });
+  if (`${st.dev}:${st.ino}` !== expect) throw failedPrecondition('the container is no longer running (its root changed)');
+}
+
 function main(): void {
-  const [rootDir, mode, arg3, arg4] = process.argv.slice(2);
+  const [rootDir, mode, arg3, arg4, arg5] = process.argv.slice(2);
   if (!rootDir || !['tree', 'diff', 'stat', 'cp'].includes(mode ?? '')) throw invalidArgument('usage: pack-worker <dir> tree|diff [epoch] | stat <path> | cp <path> <name>');
   const epoch = (mode === 'tree' || mode === 'diff') && arg3 ? Number(arg3) : undefined;
   const sys = native();
@@ -291,6 +297,8 @@ function main(): void {
   } catch (e) {
     throw failedPrecondition(`cannot chroot into ${rootDir} to archive it: ${errorMessage(e)}`, e);
   }
+  // stat <path> [expect], cp <path> <name> [expect]: the root must be the expected directory.
+  checkRoot(mode === 'stat' ? arg4 : mode === 'cp' ? arg5 : undefined);
   if (mode === 'stat') {
     report({ ok: true, entries: 0, stat: statPath(arg3 ?? '/') });
     return;

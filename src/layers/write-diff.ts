@@ -20,7 +20,7 @@ export interface PackOptions {
   sourceDateEpoch?: number;
 }
 
-async function pack(rootDir: string, mode: 'tree' | 'diff' | 'cp', out: Writable, opts: PackOptions, cp?: { path: string; name: string }): Promise<ApplyResult> {
+async function pack(rootDir: string, mode: 'tree' | 'diff' | 'cp', out: Writable, opts: PackOptions, cp?: { path: string; name: string; expectRoot?: string }): Promise<ApplyResult> {
   const { signal, sourceDateEpoch } = opts;
   if (signal?.aborted) throw canceled('layer archive canceled', signal.reason);
   if (sourceDateEpoch !== undefined && (!Number.isSafeInteger(sourceDateEpoch) || sourceDateEpoch < 0)) {
@@ -33,7 +33,7 @@ async function pack(rootDir: string, mode: 'tree' | 'diff' | 'cp', out: Writable
     if (errnoCode(e) === 'ENOENT') throw notFound(`directory ${root} does not exist`, e);
     throw e;
   }
-  const args = cp ? [root, mode, cp.path, cp.name] : [root, mode, sourceDateEpoch === undefined ? '' : String(sourceDateEpoch)];
+  const args = cp ? [root, mode, cp.path, cp.name, cp.expectRoot ?? ''] : [root, mode, sourceDateEpoch === undefined ? '' : String(sourceDateEpoch)];
   const worker = startWorker('pack-worker.js', args, {
     stdin: false,
     stdout: true,
@@ -99,13 +99,22 @@ export async function tarTree(rootDir: string, out: Writable, opts: PackOptions 
  * `rootDir` (directory part followed, last element not; see pack-worker), archived as an entry
  * named `name` with its contents below it.
  */
-export async function archivePath(rootDir: string, containerPath: string, name: string, out: Writable, opts: PackOptions = {}): Promise<ApplyResult> {
-  return pack(rootDir, 'cp', out, opts, { path: containerPath, name });
+export async function archivePath(
+  rootDir: string,
+  containerPath: string,
+  name: string,
+  out: Writable,
+  opts: PackOptions & { expectRoot?: string } = {},
+): Promise<ApplyResult> {
+  return pack(rootDir, 'cp', out, opts, { path: containerPath, name, expectRoot: opts.expectRoot });
 }
 
-/** Describe `containerPath` inside `rootDir` (resolved as by archivePath), in docker's path-stat shape. */
-export async function statPath(rootDir: string, containerPath: string): Promise<PathStat> {
-  const worker = startWorker('pack-worker.js', [resolve(rootDir), 'stat', containerPath], { stdin: false, stdout: false });
+/**
+ * Describe `containerPath` inside `rootDir` (resolved as by archivePath), in docker's path-stat
+ * shape. With `expectRoot` ("dev:ino"), a root that is some other directory is refused.
+ */
+export async function statPath(rootDir: string, containerPath: string, expectRoot?: string): Promise<PathStat> {
+  const worker = startWorker('pack-worker.js', [resolve(rootDir), 'stat', containerPath, expectRoot ?? ''], { stdin: false, stdout: false });
   const r = checkExit(await worker.done, 'path stat');
   if (!r.stat) throw unavailable('path stat worker sent no result');
   return r.stat;

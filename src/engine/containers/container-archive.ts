@@ -38,13 +38,22 @@ export class ContainerArchive {
     private readonly volumes: VolumeService,
   ) {}
 
-  /** Run `fn` with a host path that is the container's root as the container sees it. */
-  private async withRoot<T>(ref: string, fn: (root: string, c: ContainerRecord) => Promise<T>): Promise<T> {
+  /**
+   * Run `fn` with a host path that is the container's root as the container sees it. For a
+   * running container `expect` is the root's "dev:ino" (the overlay the daemon mounted), which the
+   * workers check after entering it: should the container exit and its pid be reused by a host
+   * process meanwhile, /proc/<pid>/root would be that process's root, and is refused.
+   */
+  private async withRoot<T>(ref: string, fn: (root: string, c: ContainerRecord, expect?: string) => Promise<T>): Promise<T> {
     const c = this.containers.get(ref);
-    if (c.state.Running && c.state.Pid > 0) return fn(`/proc/${c.state.Pid}/root`, c);
     const { ctx } = this.containers;
+    const running = async () => {
+      const st = await stat(rootfsPath(ctx, c.id), { bigint: true });
+      return fn(`/proc/${c.state.Pid}/root`, c, `${st.dev}:${st.ino}`);
+    };
+    if (c.state.Running && c.state.Pid > 0) return running();
     return ctx.containers.locks.run(c.id, async () => {
-      if (c.state.Running && c.state.Pid > 0) return fn(`/proc/${c.state.Pid}/root`, c);
+      if (c.state.Running && c.state.Pid > 0) return running();
       const root = await mountRootfs(ctx, c.id);
       const acquired: string[] = [];
       try {
@@ -73,9 +82,9 @@ export class ContainerArchive {
   /** HEAD: describe a path (docker's X-Docker-Container-Path-Stat). */
   async stat(ref: string, rawPath: string): Promise<PathStat> {
     const path = containerPath(rawPath);
-    return this.withRoot(ref, async (root, c) => {
+    return this.withRoot(ref, async (root, c, expect) => {
       try {
-        return await statPath(root, path);
+        return await statPath(root, path, expect);
       } catch (e) {
         if (isEngineError(e, 'NotFound')) throw this.notFound(c, rawPath, e);
         throw e;
@@ -86,23 +95,23 @@ export class ContainerArchive {
   /** GET: the path as a tar stream; `onStat` runs before the first byte is written. */
   async get(ref: string, rawPath: string, out: Writable, onStat: (s: PathStat) => void, signal?: AbortSignal): Promise<void> {
     const path = containerPath(rawPath);
-    await this.withRoot(ref, async (root, c) => {
+    await this.withRoot(ref, async (root, c, expect) => {
       let st: PathStat;
       try {
-        st = await statPath(root, path);
+        st = await statPath(root, path, expect);
       } catch (e) {
         if (isEngineError(e, 'NotFound')) throw this.notFound(c, rawPath, e);
         throw e;
       }
       onStat(st);
-      await archivePath(root, path, posix.basename(path) || '.', out, { signal });
+      await archivePath(root, path, posix.basename(path) || '.', out, { signal, expectRoot: expect });
     });
   }
 
   /** PUT: extract a tar into the directory at `path`. */
   async put(ref: string, rawPath: string, input: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
     const path = containerPath(rawPath);
-    await this.withRoot(ref, async (root, c) => {
+    await this.withRoot(ref, async (root, c, expect) => {
       this.checkWritable(c, path);
       let chown: { uid: number; gid: number } | undefined;
       if (opts.copyUIDGID) {
@@ -111,7 +120,14 @@ export class ContainerArchive {
         chown = { uid: u.uid, gid: u.gid };
       }
       try {
-        await applyLayer(root, input, { whiteouts: 'none', within: path, chown, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, signal: opts.signal });
+        await applyLayer(root, input, {
+          whiteouts: 'none',
+          within: path,
+          chown,
+          noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
+          expectRoot: expect,
+          signal: opts.signal,
+        });
       } catch (e) {
         if (isEngineError(e, 'NotFound')) throw this.notFound(c, rawPath, e);
         if (isEngineError(e, 'FailedPrecondition') && /read-only/i.test(e.message)) throw new EngineError('Forbidden', 'container rootfs is marked read-only');
