@@ -13,6 +13,13 @@ describe('firewall rules', () => {
   ]);
   const lines = text.split('\n');
 
+  it('redirects :53 on the gateway when the DNS server had to listen elsewhere', () => {
+    const t = renderRules('t', [{ bridge: 'br-c', subnet: '10.0.0.0/24', internal: false, masquerade: true, icc: true, dns: { gateway: '10.0.0.1', port: 40053 } }], []);
+    assert.ok(t.includes('-A BERTH-t -i br-c -d 10.0.0.1/32 -p udp -m udp --dport 53 -j DNAT --to-destination 10.0.0.1:40053'));
+    assert.ok(t.includes('-A BERTH-t -i br-c -d 10.0.0.1/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 10.0.0.1:40053'));
+    assert.ok(!renderRules('t', [{ bridge: 'br-c', subnet: '10.0.0.0/24', internal: false, masquerade: true, icc: true, dns: { gateway: '10.0.0.1', port: 53 } }], []).includes('--dport 53'));
+  });
+
   it('uses chains named after the daemon tag only', () => {
     assert.deepEqual(chainNames('abcd1234'), { filter: 'BERTH-abcd1234', dnat: 'BERTH-abcd1234', post: 'BERTH-abcd1234-POST' });
     for (const l of lines.filter((x) => x.startsWith('-A'))) assert.match(l, /^-A BERTH-abcd1234(-POST)? /);

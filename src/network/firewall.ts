@@ -22,6 +22,8 @@ export interface FirewallNetwork {
   masquerade: boolean;
   /** Inter-container communication on this network (com.docker.network.bridge.enable_icc). */
   icc: boolean;
+  /** The embedded DNS server listens on gateway:port instead of :53 (something else had :53). */
+  dns?: { gateway: string; port: number };
 }
 
 export interface PortForward {
@@ -60,6 +62,12 @@ export function renderRules(tag: string, networks: FirewallNetwork[], forwards: 
   }
   f.push('COMMIT');
   const n: string[] = ['*nat', `:${c.dnat} - [0:0]`, `:${c.post} - [0:0]`];
+  for (const net of networks) {
+    if (!net.dns || net.dns.port === 53) continue;
+    for (const proto of ['udp', 'tcp']) {
+      n.push(`-A ${c.dnat} -i ${net.bridge} -d ${net.dns.gateway}/32 -p ${proto} -m ${proto} --dport 53 -j DNAT --to-destination ${net.dns.gateway}:${net.dns.port}`);
+    }
+  }
   for (const p of forwards) {
     const dst = p.hostIp && p.hostIp !== '0.0.0.0' ? ` -d ${p.hostIp}/32` : '';
     n.push(`-A ${c.dnat}${dst} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${p.containerIp}:${p.containerPort}`);

@@ -165,8 +165,9 @@ export class NetworkService {
     if (!n.predefined && !this.dns.has(n.Id)) {
       const server = new DnsServer({ address: formatIPv4(gateway), lookup: dnsLookup(this, n), log: this.ctx.log });
       try {
-        await server.start();
+        await server.start({ fallback: true });
         this.dns.set(n.Id, server);
+        if (server.port !== 53) this.ctx.log.warn('port 53 is taken on the gateway; the embedded DNS server listens elsewhere, reached through a DNAT rule', { network: n.Name, port: server.port });
       } catch (e) {
         this.ctx.log.warn('embedded DNS server could not start; containers on this network cannot resolve each other', {
           network: n.Name,
@@ -182,7 +183,15 @@ export class NetworkService {
     await this.fwLock.run('fw', async () => {
       const nets: FirewallNetwork[] = this.bridgeNetworks().map((n) => {
         const f = networkFlags(n);
-        return { bridge: n.bridge!, subnet: n.IPAM.Config[0]!.Subnet, internal: n.Internal, masquerade: f.masquerade, icc: f.icc };
+        const dns = this.dns.get(n.Id);
+        return {
+          bridge: n.bridge!,
+          subnet: n.IPAM.Config[0]!.Subnet,
+          internal: n.Internal,
+          masquerade: f.masquerade,
+          icc: f.icc,
+          ...(dns ? { dns: { gateway: n.IPAM.Config[0]!.Gateway!, port: dns.port } } : {}),
+        };
       });
       const forwards: PortForward[] = [];
       for (const c of this.containers.list()) forwards.push(...this.endpoints.forwards(c));

@@ -121,6 +121,29 @@ describe('embedded DNS server', () => {
     assert.equal(ok.answers.length, 2);
   });
 
+  it('falls back to another port when :53 is taken on its address', async () => {
+    const squatter = createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(53, '127.84.0.1', () => r()));
+    const s = new DnsServer({ address: '127.84.0.1', log: nullLogger, lookup: () => ({ answers: [{ type: TYPE.A, ip: '10.0.0.1' }] }) });
+    try {
+      await assert.rejects(s.start(), /EADDRINUSE/);
+      await s.start({ fallback: true });
+      assert.notEqual(s.port, 53);
+      const r = await new Promise<Buffer>((resolve) => {
+        const c = createSocket('udp4');
+        c.on('message', (m) => {
+          c.close();
+          resolve(m);
+        });
+        c.send(buildQuery(1, 'x', TYPE.A), s.port, '127.84.0.1');
+      });
+      assert.equal(readAnswers(r).answers[0]!.value, '10.0.0.1');
+    } finally {
+      await s.close();
+      squatter.close();
+    }
+  });
+
   it('parses upstream addresses', () => {
     assert.deepEqual(splitUpstream('10.0.0.1'), { host: '10.0.0.1', port: 53 });
     assert.deepEqual(splitUpstream('10.0.0.1:5353'), { host: '10.0.0.1', port: 5353 });

@@ -36,9 +36,23 @@ export class DnsServer {
 
   constructor(private readonly opts: DnsServerOptions) {}
 
-  async start(): Promise<void> {
+  /**
+   * Listen on `port` (53 by default). With `fallback`, a port 53 another program holds on this
+   * address (a resolver bound to 0.0.0.0) makes it listen on a free port instead; the caller
+   * then redirects :53 there (see Firewall).
+   */
+  async start({ fallback = false } = {}): Promise<void> {
+    try {
+      await this.listen(this.opts.port ?? 53);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!fallback || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw e;
+      await this.listen(0);
+    }
+  }
+
+  private async listen(port: number): Promise<void> {
     const { address } = this.opts;
-    const port = this.opts.port ?? 53;
     const udp = createSocket({ type: 'udp4' });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
