@@ -42,15 +42,15 @@ class Packer {
 
   /**
    * Archive the tree below the root (`tree`/`diff`: the root itself is not an entry), or, with
-   * `top`, the entry `top.rel` itself named `top.as` and everything below it renamed alike
+   * `start`, the entry `start.rel` itself named `start.as` and everything below it renamed alike
    * (the copy API's archives start with the copied file or directory).
    */
-  run(top?: { rel: string; as: string }): void {
+  run(start?: { rel: string; as: string }): void {
     // Iterative depth-first walk with sorted children: deterministic output, and a very deep
     // tree cannot exhaust the JS stack.
     const stack: { rel: string; as: string; names: string[]; i: number }[] = [];
-    if (!top) stack.push({ ...this.open(''), as: '' });
-    else if (this.entry(top.rel, top.as)) stack.push({ ...this.open(top.rel), as: top.as });
+    if (!start) stack.push({ ...this.open(''), as: '' });
+    else if (this.entry(start.rel, start.as)) stack.push({ ...this.open(start.rel), as: start.as });
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       if (top.i >= top.names.length) {

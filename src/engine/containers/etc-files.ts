@@ -39,7 +39,7 @@ export async function writeEtcFiles(c: ContainerRecord, dir: string, net: EtcNet
   const hostNet = c.hostConfig.NetworkMode === 'host';
   const hostname = c.config.Hostname;
   const hosts = hostNet
-    ? await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')
+    ? withExtras(await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n'), extraHosts(c, net.hostGatewayIp))
     : [
         '127.0.0.1\tlocalhost',
         '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -102,4 +102,9 @@ function extraHosts(c: ContainerRecord, hostGatewayIp: string | undefined): stri
     if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
     return `${ip}\t${name}`;
   });
+}
+
+function withExtras(text: string, extras: string[]): string {
+  if (!extras.length) return text;
+  return `${text.endsWith('\n') || text === '' ? text : `${text}\n`}${extras.join('\n')}\n`;
 }
