@@ -207,6 +207,8 @@ describe('networks', () => {
     assert.match(r.stdout, /^nameserver 10\.1\.2\.3$/m);
     assert.match(r.stdout, /^search example\.test$/m);
     assert.match(r.stdout, /^box1$/m);
+    const hostNet = await d.berth(['run', '--rm', '--network', 'host', '--add-host', 'hosty:10.9.9.9', 'busybox', 'grep', 'hosty', '/etc/hosts']);
+    assert.equal(hostNet.stdout, '10.9.9.9\thosty\n', hostNet.stderr);
     const none = await d.berth(['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
     assert.deepEqual(none.stdout.trim().split('\n').map((l) => l.split(': ')[1]), ['lo']);
     const internal = await d.berth(['network', 'create', '--internal', 'closed']);
@@ -256,7 +258,15 @@ describe('networks', () => {
     assert.ok(bridge);
     const ids = (await d.berth(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     assert.equal((await d.berth(['rm', '-f', ...ids])).code, 0);
+    const userBridges = (await d.berth(['network', 'ls', '-q', '--filter', 'type=custom'])).stdout.split('\n').filter(Boolean).map((id) => `br-${id}`);
+    assert.equal(userBridges.length, 2);
     const pruned = await d.berth(['network', 'prune', '-f']);
+    const linksNow = (await import('node:child_process')).spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
+    const rulesNow = (await import('node:child_process')).spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout;
+    for (const b of userBridges) {
+      assert.ok(!linksNow.includes(b), `${b} is gone from ip link`);
+      assert.ok(!rulesNow.includes(b), `no iptables rule names ${b}`);
+    }
     assert.match(pruned.stdout, /Deleted Networks:\n(appnet\nother\n|other\nappnet\n)/);
     const links = (await import('node:child_process')).spawnSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' }).stdout;
     assert.equal(links, '', 'no veth left on the default bridge');
