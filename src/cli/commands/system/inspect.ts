@@ -9,7 +9,7 @@ const command: Command = {
   async run(env, p) {
     const type = p.flags.type as string | undefined;
     const all: Kind[] = ['container', 'image', 'network', 'volume'];
-    const kinds: Kind[] = type && all.includes(type as Kind) ? [type as Kind] : ['container', 'image', 'network', 'volume'];
+    const kinds: Kind[] = type && all.includes(type as Kind) ? [type as Kind] : all;
     return inspectObjects(env, p.args, kinds, fmt(p.flags.format));
   },
 };
