@@ -23,6 +23,20 @@ const version: Loader = () => import('./commands/system/version.js');
 const info: Loader = () => import('./commands/system/info.js');
 const build: Loader = () => import('./commands/image/build.js');
 const builderPrune: Loader = () => import('./commands/image/builder-prune.js');
+const cp: Loader = () => import('./commands/container/cp.js');
+const port: Loader = () => import('./commands/container/port.js');
+const networkCreate: Loader = () => import('./commands/network/create.js');
+const networkLs: Loader = () => import('./commands/network/ls.js');
+const networkInspect: Loader = () => import('./commands/network/inspect.js');
+const networkRm: Loader = () => import('./commands/network/rm.js');
+const networkPrune: Loader = () => import('./commands/network/prune.js');
+const networkConnect: Loader = () => import('./commands/network/connect.js');
+const networkDisconnect: Loader = () => import('./commands/network/disconnect.js');
+const volumeCreate: Loader = () => import('./commands/volume/create.js');
+const volumeLs: Loader = () => import('./commands/volume/ls.js');
+const volumeInspect: Loader = () => import('./commands/volume/inspect.js');
+const volumeRm: Loader = () => import('./commands/volume/rm.js');
+const volumePrune: Loader = () => import('./commands/volume/prune.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -69,6 +83,26 @@ export const COMMANDS: Record<string, Loader> = {
   'image build': build,
   'builder build': build,
   'builder prune': builderPrune,
+  cp,
+  'container cp': cp,
+  port,
+  'container port': port,
+  'network create': networkCreate,
+  'network ls': networkLs,
+  'network list': networkLs,
+  'network inspect': networkInspect,
+  'network rm': networkRm,
+  'network remove': networkRm,
+  'network prune': networkPrune,
+  'network connect': networkConnect,
+  'network disconnect': networkDisconnect,
+  'volume create': volumeCreate,
+  'volume ls': volumeLs,
+  'volume list': volumeLs,
+  'volume inspect': volumeInspect,
+  'volume rm': volumeRm,
+  'volume remove': volumeRm,
+  'volume prune': volumePrune,
 };
 
 export const TOP_LEVEL_HELP = `
@@ -89,14 +123,18 @@ Management Commands:
   builder     Manage builds
   container   Manage containers
   image       Manage images
+  network     Manage networks
+  volume      Manage volumes
   system      Manage berth
   daemon      Run the berth daemon (berth daemon --help)
 
 Commands:
+  cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
   inspect     Return low-level information on containers or images
   kill        Kill one or more running containers
   logs        Fetch the logs of a container
+  port        List port mappings or a specific mapping for the container
   restart     Restart one or more containers
   rm          Remove one or more containers
   rmi         Remove one or more images

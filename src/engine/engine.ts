@@ -11,6 +11,7 @@ import { LocalContentStore } from '../store/local-content-store.js';
 import { OverlaySnapshotter } from '../store/overlay-snapshotter.js';
 import { readHostInfo } from '../sys/host-info.js';
 import { which } from '../sys/which.js';
+import { ContainerArchive } from './containers/container-archive.js';
 import { ContainerService } from './containers/container-service.js';
 import { ContainerStore } from './containers/container-store.js';
 import { enginePaths, type EngineContext } from './engine-context.js';
@@ -19,6 +20,9 @@ import { GcGate } from './gc-gate.js';
 import { collectGarbage } from './images/collect-garbage.js';
 import { ImageService } from './images/image-service.js';
 import { cleanupStepLeftovers } from './steps/cleanup-step-leftovers.js';
+import { NetworkService } from './networks/network-service.js';
+import { ContainerMounts } from './volumes/container-mounts.js';
+import { VolumeService } from './volumes/volume-service.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -34,11 +38,20 @@ const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
 export class Engine {
   readonly images: ImageService;
   readonly containers: ContainerService;
+  readonly networks: NetworkService;
+  readonly volumes: VolumeService;
+  readonly archive: ContainerArchive;
   readonly startedAt = new Date();
 
   private constructor(readonly ctx: EngineContext) {
     this.images = new ImageService(ctx);
     this.containers = new ContainerService(ctx, this.images);
+    this.networks = new NetworkService(ctx, this.containers);
+    this.volumes = new VolumeService(ctx, this.containers);
+    this.archive = new ContainerArchive(this.containers, this.volumes);
+    // Start order: mounts, then the network (the costlier one to undo); stop runs in reverse.
+    this.containers.extend(new ContainerMounts(this.volumes));
+    this.containers.extend(this.networks.endpoints);
   }
 
   get events() {
@@ -84,8 +97,12 @@ export class Engine {
       initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
     };
     const engine = new Engine(ctx);
+    await engine.volumes.init();
+    await engine.networks.load();
     await engine.containers.init();
     await cleanupStepLeftovers(ctx);
+    await engine.volumes.reconcile();
+    await engine.networks.start();
     // Whatever a crash left half-made (layers, blobs without an image) goes now.
     const gc = await collectGarbage(ctx);
     if (gc.layers || gc.blobs) opts.log.info('removed unreferenced data left by an earlier run', gc);
@@ -94,6 +111,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.containers.close();
+    await this.networks.close();
     await rm(join(this.ctx.paths.dataRoot, 'daemon.pid'), { force: true });
   }
 }

@@ -24,7 +24,17 @@ export interface ApplyOptions {
    * per-layer directory stacked with overlayfs. 'direct': whiteouts delete the named path —
    * for applying onto a full root (archive upload into a container, copying snapshotter).
    */
-  whiteouts: 'overlay' | 'direct';
+  whiteouts: 'overlay' | 'direct' | 'none';
+  /**
+   * Copy API options: extract below `within` (a path resolved inside the target, see
+   * extract-worker's enterWithin), own entries by `chown`, refuse dir/non-dir replacement.
+   * 'none' whiteouts: `.wh.` names are ordinary files.
+   */
+  within?: string;
+  chown?: { uid: number; gid: number };
+  noOverwriteDirNonDir?: boolean;
+  /** "dev:ino" the target must be (a running container's /proc/<pid>/root, checked after chroot). */
+  expectRoot?: string;
   /** Refuse a stream whose uncompressed size exceeds this many bytes (gzip-bomb guard). */
   maxBytes?: number;
 }
@@ -124,7 +134,7 @@ function upstreamError(e: unknown): unknown {
 
 export async function applyLayer(targetDir: string, input: Readable, opts: ApplyOptions): Promise<ApplyResult> {
   const { signal, whiteouts, maxBytes } = opts;
-  if (whiteouts !== 'overlay' && whiteouts !== 'direct') throw invalidArgument(`invalid whiteout mode ${JSON.stringify(whiteouts)}`);
+  if (whiteouts !== 'overlay' && whiteouts !== 'direct' && whiteouts !== 'none') throw invalidArgument(`invalid whiteout mode ${JSON.stringify(whiteouts)}`);
   if (signal?.aborted) throw canceled('layer extraction canceled', signal.reason);
   const root = resolve(targetDir);
   try {
@@ -135,7 +145,10 @@ export async function applyLayer(targetDir: string, input: Readable, opts: Apply
   }
 
   // Start the worker first: its startup overlaps with reading the first bytes.
-  const worker = startWorker('extract-worker.js', [root, whiteouts], { stdin: true, stdout: false });
+  const extra = opts.within || opts.chown || opts.noOverwriteDirNonDir || opts.expectRoot
+    ? [JSON.stringify({ within: opts.within, chown: opts.chown, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, expectRoot: opts.expectRoot })]
+    : [];
+  const worker = startWorker('extract-worker.js', [root, whiteouts, ...extra], { stdin: true, stdout: false });
   const stdin = worker.stdin!;
   const digester = new Digester();
   let source: Source | undefined;

@@ -12,7 +12,7 @@
  * Semantics follow https://github.com/opencontainers/image-spec/blob/main/layer.md.
  */
 import * as fs from 'node:fs';
-import { invalidArgument, failedPrecondition, errnoCode, errorMessage } from '../core/errors.js';
+import { invalidArgument, failedPrecondition, errnoCode, errorMessage, notFound } from '../core/errors.js';
 import { native, type NativeSys } from '../sys/native.js';
 import { normalizeName, type TarEntry } from './tar-format.js';
 import { TarReader, type TarSink } from './tar-reader.js';
@@ -50,9 +50,15 @@ class Extractor implements TarSink {
   private readonly created = new Set<string>();
   private readonly ancestors = new Set<string>();
 
-  constructor(private readonly sys: NativeSys, private readonly mode: 'overlay' | 'direct') {}
+  constructor(
+    private readonly sys: NativeSys,
+    private readonly mode: 'overlay' | 'direct' | 'none',
+    private readonly opts: ExtractOptions = {},
+  ) {}
 
-  entry(e: TarEntry): void {
+  entry(entry: TarEntry): void {
+    // copyUIDGID (docker cp -a): everything belongs to the container's user instead.
+    const e = this.opts.chown ? { ...entry, uid: this.opts.chown.uid, gid: this.opts.chown.gid } : entry;
     this.current = e.name;
     this.count++;
     const rel = normalizeName(e.name);
@@ -63,7 +69,7 @@ class Extractor implements TarSink {
     if (rel === '' && e.type !== 'dir') throw invalidArgument(`refusing archive entry ${JSON.stringify(e.name)}: a ${e.type} cannot replace the root`);
     if (!validId(e.uid) || !validId(e.gid)) throw invalidArgument(`refusing archive entry ${JSON.stringify(e.name)}: invalid owner ${e.uid}:${e.gid}`);
     const base = rel.slice(rel.lastIndexOf('/') + 1);
-    if (base.startsWith(WH)) {
+    if (base.startsWith(WH) && this.mode !== 'none') {
       this.whiteout(rel, base);
       return;
     }
@@ -150,6 +156,9 @@ class Extractor implements TarSink {
       } catch (e) {
         const code = errnoCode(e);
         if (attempt >= 2 || (code !== 'EEXIST' && code !== 'ENOENT')) throw e;
+        if (code === 'EEXIST' && this.opts.noOverwriteDirNonDir && fs.lstatSync(path).isDirectory()) {
+          throw invalidArgument(`cannot overwrite directory ${JSON.stringify(path)} with non-directory ${JSON.stringify(this.current)}`);
+        }
         if (code === 'EEXIST') fs.rmSync(path, { recursive: true, force: true });
         else this.parents(path);
       }
@@ -184,6 +193,9 @@ class Extractor implements TarSink {
         if (code === 'EEXIST' && fs.lstatSync(path).isDirectory()) {
           // An existing directory stays (with its contents); its metadata is updated below.
         } else if (code === 'EEXIST' || code === 'ENOENT') {
+          if (code === 'EEXIST' && this.opts.noOverwriteDirNonDir) {
+            throw invalidArgument(`cannot overwrite non-directory ${JSON.stringify(path)} with directory ${JSON.stringify(this.current)}`);
+          }
           this.create(path, () => fs.mkdirSync(path, e.mode & 0o777));
         } else {
           throw err;
@@ -286,17 +298,55 @@ class Extractor implements TarSink {
   }
 }
 
+/** Options for extracting into a directory of a container's tree (the copy API). */
+export interface ExtractOptions {
+  /** Extract below this path, resolved inside the target root (symlinks in it cannot leave the root). */
+  within?: string;
+  /** Own every entry by this uid/gid. */
+  chown?: { uid: number; gid: number };
+  /** Refuse to replace a directory with a non-directory or the other way round. */
+  noOverwriteDirNonDir?: boolean;
+  /** "dev:ino" the target root must have (a /proc/<pid>/root whose pid was reused is refused). */
+  expectRoot?: string;
+}
+
+/** After chroot: check that "/" is the directory the caller meant (see ExtractOptions.expectRoot). */
+export function checkRoot(expect: string | undefined): void {
+  if (!expect) return;
+  const st = fs.statSync('/', { bigint: true });
+  if (`${st.dev}:${st.ino}` !== expect) throw failedPrecondition('the container is no longer running (its root changed)');
+}
+
+/**
+ * Narrow the root to `within`: the path is resolved by the kernel inside the current root, so
+ * a symlink planted anywhere on it — even one swapped in by a running container — resolves
+ * inside that root too.
+ */
+export function enterWithin(sys: NativeSys, within: string): void {
+  try {
+    sys.chroot(within);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'ENOENT') throw notFound(`Could not find the file ${within} in container`, e);
+    if (code === 'ENOTDIR') throw invalidArgument(`extraction point is not a directory`, e);
+    throw e;
+  }
+}
+
 function main(): void {
-  const [targetDir, mode] = process.argv.slice(2);
-  if (!targetDir || (mode !== 'overlay' && mode !== 'direct')) throw invalidArgument('usage: extract-worker <dir> overlay|direct');
+  const [targetDir, mode, optsJson] = process.argv.slice(2);
+  if (!targetDir || (mode !== 'overlay' && mode !== 'direct' && mode !== 'none')) throw invalidArgument('usage: extract-worker <dir> overlay|direct|none [options]');
+  const opts = optsJson ? (JSON.parse(optsJson) as ExtractOptions) : {};
   const sys = native(); // load the addon before the host filesystem disappears
   try {
     sys.chroot(targetDir);
   } catch (e) {
     throw failedPrecondition(`cannot chroot into ${targetDir} for layer extraction: ${errorMessage(e)}`, e);
   }
+  checkRoot(opts.expectRoot);
+  if (opts.within) enterWithin(sys, opts.within);
   process.umask(0); // modes come from the archive, not from our umask
-  const ex = new Extractor(sys, mode);
+  const ex = new Extractor(sys, mode, opts);
   const reader = new TarReader(ex);
   const buf = Buffer.allocUnsafe(1 << 20);
   try {

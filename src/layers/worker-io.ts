@@ -11,8 +11,20 @@ import { EngineError, errnoCode, errorMessage, type ErrorCode } from '../core/er
 
 export const REPORT_FD = 3;
 
+/** What the copy API reports about a path (Docker's container path stat). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits (type bits high, permissions low), as docker clients decode them. */
+  mode: number;
+  /** RFC 3339 with nanoseconds. */
+  mtime: string;
+  /** For a symlink: the absolute path inside the container it resolves to. */
+  linkTarget: string;
+}
+
 export type WorkerReport =
-  | { ok: true; entries: number }
+  | { ok: true; entries: number; stat?: PathStat }
   | { ok: false; code: ErrorCode; message: string };
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

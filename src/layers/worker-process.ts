@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { EngineError, internal, type ErrorCode } from '../core/errors.js';
-import type { WorkerReport } from './worker-io.js';
+import type { PathStat, WorkerReport } from './worker-io.js';
 
 /** Worker scripts sit next to this module in dist/src/layers/. */
 export function workerScript(file: string): string {
@@ -40,8 +40,8 @@ function parseReport(text: string): WorkerReport | undefined {
   const line = text.split('\n')[0];
   if (!line) return undefined;
   try {
-    const r = JSON.parse(line) as Partial<{ ok: boolean; entries: number; code: string; message: string }>;
-    if (r.ok === true) return { ok: true, entries: Number(r.entries ?? 0) };
+    const r = JSON.parse(line) as Partial<{ ok: boolean; entries: number; code: string; message: string; stat: PathStat }>;
+    if (r.ok === true) return { ok: true, entries: Number(r.entries ?? 0), ...(r.stat ? { stat: r.stat } : {}) };
     if (r.ok === false && typeof r.code === 'string' && CODES.has(r.code) && typeof r.message === 'string') {
       return { ok: false, code: r.code as ErrorCode, message: r.message };
     }
@@ -90,7 +90,7 @@ export function startWorker(file: string, args: string[], io: { stdin: boolean; 
 }
 
 /** Turn an exit into the worker's own error, or an Internal error when it died without one. */
-export function checkExit(exit: WorkerExit, what: string): { ok: true; entries: number } {
+export function checkExit(exit: WorkerExit, what: string): { ok: true; entries: number; stat?: PathStat } {
   const r = exit.report;
   if (r && !r.ok) throw new EngineError(r.code, r.message);
   if (r && r.ok && exit.code === 0) return r;

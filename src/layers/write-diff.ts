@@ -12,6 +12,7 @@ import { Digester } from '../core/digest.js';
 import { canceled, errnoCode, invalidArgument, notFound, unavailable } from '../core/errors.js';
 import type { ApplyResult } from './apply-layer.js';
 import { checkExit, startWorker, writeChunk } from './worker-process.js';
+import type { PathStat } from './worker-io.js';
 
 export interface PackOptions {
   signal?: AbortSignal;
@@ -19,7 +20,7 @@ export interface PackOptions {
   sourceDateEpoch?: number;
 }
 
-async function pack(rootDir: string, mode: 'tree' | 'diff', out: Writable, opts: PackOptions): Promise<ApplyResult> {
+async function pack(rootDir: string, mode: 'tree' | 'diff' | 'cp', out: Writable, opts: PackOptions, cp?: { path: string; name: string; expectRoot?: string }): Promise<ApplyResult> {
   const { signal, sourceDateEpoch } = opts;
   if (signal?.aborted) throw canceled('layer archive canceled', signal.reason);
   if (sourceDateEpoch !== undefined && (!Number.isSafeInteger(sourceDateEpoch) || sourceDateEpoch < 0)) {
@@ -32,7 +33,8 @@ async function pack(rootDir: string, mode: 'tree' | 'diff', out: Writable, opts:
     if (errnoCode(e) === 'ENOENT') throw notFound(`directory ${root} does not exist`, e);
     throw e;
   }
-  const worker = startWorker('pack-worker.js', [root, mode, sourceDateEpoch === undefined ? '' : String(sourceDateEpoch)], {
+  const args = cp ? [root, mode, cp.path, cp.name, cp.expectRoot ?? ''] : [root, mode, sourceDateEpoch === undefined ? '' : String(sourceDateEpoch)];
+  const worker = startWorker('pack-worker.js', args, {
     stdin: false,
     stdout: true,
   });
@@ -90,4 +92,30 @@ export async function writeDiff(upperDir: string, out: Writable, opts: PackOptio
 /** Tar a whole directory tree (`docker export`, non-overlay diffs). Same format and rules as writeDiff. */
 export async function tarTree(rootDir: string, out: Writable, opts: PackOptions = {}): Promise<ApplyResult> {
   return pack(rootDir, 'tree', out, opts);
+}
+
+/**
+ * The copy API's archive (`GET /containers/{id}/archive`): `containerPath` resolved inside
+ * `rootDir` (directory part followed, last element not; see pack-worker), archived as an entry
+ * named `name` with its contents below it.
+ */
+export async function archivePath(
+  rootDir: string,
+  containerPath: string,
+  name: string,
+  out: Writable,
+  opts: PackOptions & { expectRoot?: string } = {},
+): Promise<ApplyResult> {
+  return pack(rootDir, 'cp', out, opts, { path: containerPath, name, expectRoot: opts.expectRoot });
+}
+
+/**
+ * Describe `containerPath` inside `rootDir` (resolved as by archivePath), in docker's path-stat
+ * shape. With `expectRoot` ("dev:ino"), a root that is some other directory is refused.
+ */
+export async function statPath(rootDir: string, containerPath: string, expectRoot?: string): Promise<PathStat> {
+  const worker = startWorker('pack-worker.js', [resolve(rootDir), 'stat', containerPath, expectRoot ?? ''], { stdin: false, stdout: false });
+  const r = checkExit(await worker.done, 'path stat');
+  if (!r.stat) throw unavailable('path stat worker sent no result');
+  return r.stat;
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sweepHostNetwork } from './host-network.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const BERTH = join(ROOT, 'bin/berth');
@@ -125,6 +126,7 @@ export class TestDaemon {
     }
     await this.stopDaemon();
     await run('sh', ['-c', `grep -o "${this.dataRoot}[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l`]);
+    await sweepHostNetwork(this.dataRoot);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -3,11 +3,13 @@ import type { CliEnv } from '../command.js';
 import { compileTemplate } from '../format/go-template.js';
 import { UsageError } from '../flags.js';
 
-export type Kind = 'container' | 'image';
+export type Kind = 'container' | 'image' | 'network' | 'volume';
 
 const PATHS: Record<Kind, (ref: string) => string> = {
   container: (r) => `/containers/${encodeURIComponent(r)}/json`,
   image: (r) => `/images/${encodeURIComponent(r)}/json`,
+  network: (r) => `/networks/${encodeURIComponent(r)}`,
+  volume: (r) => `/volumes/${encodeURIComponent(r)}`,
 };
 
 /** Go's json.MarshalIndent output: 4-space indent and HTML characters escaped. */

@@ -1,12 +1,14 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ExtraMount, NetworkChoice } from '../../oci/build-spec.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ImageService } from '../images/image-service.js';
 import { AttachHub, AttachSession, type AttachOptions } from './attach-hub.js';
 import type { ContainerRecord } from './container-record.js';
 import { readLogs, type LogEntry, type LogOptions } from './container-logs.js';
 import { createContainer, type CreateOptions } from './create-container.js';
+import type { EtcNetworkInfo } from './etc-files.js';
 import { ExitWaiters, type WaitResult } from './exit-waiters.js';
 import { handleExit, readExitFile } from './handle-exit.js';
 import { killContainer } from './kill-container.js';
@@ -20,6 +22,31 @@ import { waitContainer } from './wait-container.js';
 
 type Hook<A extends unknown[]> = (...args: A) => Promise<void>;
 
+/** What a subsystem adds to a container's runtime spec at start (see ContainerExtension.start). */
+export interface StartContribution {
+  /** Appended to the spec's mounts (volumes, binds). */
+  mounts?: ExtraMount[];
+  /** The network namespace to use instead of the default. */
+  network?: NetworkChoice;
+  /** Facts for /etc/hosts and /etc/resolv.conf. */
+  etc?: EtcNetworkInfo;
+}
+
+/**
+ * A subsystem (networks, volumes) taking part in a container's life. Hooks run in the order
+ * the extensions were added; `stop` and `remove` run in reverse.
+ */
+export interface ContainerExtension {
+  /** create: validate the request and fill the record before it is first saved. */
+  create?(c: ContainerRecord, opts: CreateOptions): Promise<void>;
+  /** start, with the root filesystem mounted and the lock held. */
+  start?(c: ContainerRecord, rootfs: string): Promise<StartContribution>;
+  /** The process is gone, or a start failed: release what start acquired. Must be idempotent. */
+  stop?(c: ContainerRecord): Promise<void>;
+  /** The record is about to be deleted (also after a failed create). */
+  remove?(c: ContainerRecord, opts: RemoveOptions): Promise<void>;
+}
+
 /**
  * The container use cases. Each verb lives in its own module; this class holds
  * what they share (attach sessions, exit waiters, the exit watcher) and the
@@ -31,6 +58,7 @@ export class ContainerService {
   private watcher?: FSWatcher;
   private readonly exitHooks: Hook<[ContainerRecord]>[] = [];
   private readonly removeHooks: Hook<[ContainerRecord, RemoveOptions]>[] = [];
+  private readonly extensions: ContainerExtension[] = [];
 
   constructor(
     readonly ctx: EngineContext,
@@ -67,6 +95,41 @@ export class ContainerService {
 
   onRemove(hook: Hook<[ContainerRecord, RemoveOptions]>): void {
     this.removeHooks.push(hook);
+  }
+
+  extend(ext: ContainerExtension): void {
+    this.extensions.push(ext);
+  }
+
+  async extendCreate(c: ContainerRecord, opts: CreateOptions): Promise<void> {
+    for (const x of this.extensions) await x.create?.(c, opts);
+  }
+
+  /** Collect every extension's contribution; on failure, what the earlier ones acquired is released. */
+  async extendStart(c: ContainerRecord, rootfs: string): Promise<StartContribution> {
+    const out: StartContribution = { mounts: [] };
+    try {
+      for (const x of this.extensions) {
+        const r = (await x.start?.(c, rootfs)) ?? {};
+        out.mounts!.push(...(r.mounts ?? []));
+        if (r.network) out.network = r.network;
+        if (r.etc) out.etc = { ...out.etc, ...r.etc };
+      }
+    } catch (e) {
+      await this.extendStop(c);
+      throw e;
+    }
+    return out;
+  }
+
+  async extendStop(c: ContainerRecord): Promise<void> {
+    for (const x of [...this.extensions].reverse()) {
+      await x.stop?.(c).catch((e: unknown) => this.ctx.log.warn('releasing container resources failed', { id: c.id, error: String(e) }));
+    }
+  }
+
+  async extendRemove(c: ContainerRecord, opts: RemoveOptions): Promise<void> {
+    for (const x of [...this.extensions].reverse()) await x.remove?.(c, opts);
   }
 
   async afterExit(c: ContainerRecord): Promise<void> {

@@ -16,6 +16,8 @@ export interface CreateOptions {
   name?: string;
   config: Partial<ContainerConfig> & { Image: string };
   hostConfig?: Partial<HostConfig>;
+  /** The API's NetworkingConfig: per-network endpoint settings (aliases, --ip). */
+  networkingConfig?: { EndpointsConfig?: Record<string, Record<string, unknown> | null> | null } | null;
 }
 
 const RESTART_NAMES = new Set(['', 'no', 'always', 'unless-stopped', 'on-failure']);
@@ -89,6 +91,12 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
     };
     await mkdir(ctx.containers.dir(id), { recursive: true, mode: 0o700 });
     await ctx.snapshotter.prepare(id, record.snapshotParent);
+    try {
+      await svc.extendCreate(record, opts);
+    } catch (e) {
+      await svc.extendRemove(record, { force: true, volumes: true }).catch(() => {});
+      throw e;
+    }
     await ctx.containers.save(record);
     ctx.events.publish('container', 'create', id, eventAttributes(record));
     return { id, warnings: [] };
@@ -112,8 +120,4 @@ function validateHostConfig(hc: HostConfig): void {
   if (!LOG_DRIVERS.has(hc.LogConfig?.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hc.LogConfig.Type}' is registered`);
   const maxSize = hc.LogConfig?.Config?.['max-size'];
   if (maxSize !== undefined && logSizeBytes(maxSize) === undefined) throw invalidArgument(`invalid value for log-opt max-size: ${maxSize}`);
-  const mode = hc.NetworkMode || 'default';
-  if (!['default', 'bridge', 'none', 'host'].includes(mode) && !mode.startsWith('container:')) {
-    throw invalidArgument(`network ${mode} not found`);
-  }
 }

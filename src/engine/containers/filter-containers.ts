@@ -1,4 +1,5 @@
 import { invalidArgument } from '../../core/errors.js';
+import { netState } from '../networks/network-types.js';
 import type { ContainerRecord } from './container-record.js';
 
 export type Filters = Record<string, string[]>;
@@ -46,6 +47,10 @@ export function filterContainers(
     if (ancestors.length && !ancestors.some((id) => id === c.image || c.config.Image === filters.ancestor![ancestors.indexOf(id)])) return false;
     if (before && !(c.created < before.created)) return false;
     if (since && !(c.created > since.created)) return false;
+    if (!any(filters.network, (v) => Object.entries(netState(c).networks).some(([name, e]) => name === v || e.NetworkID.startsWith(v)))) return false;
+    if (!any(filters.volume, (v) => c.mounts.some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
+    if (!any(filters.publish, (v) => portMatch(v, Object.entries(netState(c).ports).filter(([, b]) => b?.length).map(([k]) => k)))) return false;
+    if (!any(filters.expose, (v) => portMatch(v, Object.keys(c.config.ExposedPorts ?? {})))) return false;
     return true;
   });
 }
@@ -57,4 +62,17 @@ export function statusOf(c: ContainerRecord): string {
   if (c.state.Running) return 'running';
   if (c.state.Dead) return 'dead';
   return c.state.StartedAt === '0001-01-01T00:00:00Z' && c.state.Status === 'created' ? 'created' : c.state.Status;
+}
+
+/** The publish/expose filters: "80", "80/udp" or a range "8000-8010/tcp" against "port/proto" keys. */
+function portMatch(filter: string, keys: string[]): boolean {
+  const m = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(filter);
+  if (!m) throw invalidArgument(`invalid filter: ${filter}`);
+  const lo = Number(m[1]);
+  const hi = m[2] ? Number(m[2]) : lo;
+  const proto = m[3] ?? 'tcp';
+  return keys.some((k) => {
+    const [p, pr = 'tcp'] = k.split('/');
+    return pr === proto && Number(p) >= lo && Number(p) <= hi;
+  });
 }

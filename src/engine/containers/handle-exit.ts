@@ -45,6 +45,7 @@ export async function handleExit(svc: ContainerService, id: string, exitCode: nu
 export async function recordExit(svc: ContainerService, c: ContainerRecord, exitCode: number): Promise<void> {
   const { ctx } = svc;
   await ctx.runc.deleteStopped(c.id).catch((e: unknown) => ctx.log.warn('runc delete failed', { id: c.id, error: String(e) }));
+  await svc.extendStop(c);
   unmountRootfs(ctx, c.id);
   await rm(join(ctx.paths.exitDir, c.id), { force: true });
   await rm(join(ctx.paths.socketDir, c.id), { recursive: true, force: true });

@@ -33,8 +33,10 @@ export async function removeLocked(svc: ContainerService, c: ContainerRecord, op
   c.removing = true;
   await ctx.containers.save(c);
   if (await ctx.runc.hasState(c.id)) await ctx.runc.delete(c.id, true).catch(() => {});
+  await svc.extendStop(c);
   unmountRootfs(ctx, c.id);
   await svc.beforeRemove(c, opts);
+  await svc.extendRemove(c, opts);
   await ctx.snapshotter.removeActive(c.id);
   await rm(join(ctx.paths.exitDir, c.id), { force: true });
   await rm(join(ctx.paths.socketDir, c.id), { recursive: true, force: true });

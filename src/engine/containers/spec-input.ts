@@ -1,5 +1,5 @@
 import { capabilitiesFromMask } from '../../oci/capabilities.js';
-import type { SpecInput } from '../../oci/build-spec.js';
+import type { NetworkChoice, SpecInput } from '../../oci/build-spec.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
 
@@ -8,6 +8,7 @@ export function specInputFor(
   ctx: EngineContext,
   c: Pick<ContainerRecord, 'id' | 'config' | 'hostConfig'>,
   rest: Pick<SpecInput, 'rootfs' | 'args' | 'env' | 'cwd' | 'user' | 'extraMounts'>,
+  network?: NetworkChoice,
 ): SpecInput {
   const { host } = ctx;
   return {
@@ -18,7 +19,7 @@ export function specInputFor(
     hostConfig: c.hostConfig,
     cgroupsPath: `/berth/${c.id}`,
     cgroupVersion: host.cgroupVersion,
-    network: c.hostConfig.NetworkMode === 'host' ? { kind: 'host' } : { kind: 'new' },
+    network: network ?? (c.hostConfig.NetworkMode === 'host' ? { kind: 'host' } : { kind: 'new' }),
     init: c.hostConfig.Init && ctx.initBinary ? { hostPath: ctx.initBinary } : undefined,
     rlimitHardMax: host.rlimitHardMax,
     availableCapabilities: capabilitiesFromMask(host.capBoundingMask),

@@ -51,9 +51,11 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
     const user = await resolveUser(rootfs, c.config.User, c.hostConfig.GroupAdd ?? []);
     const cwd = c.config.WorkingDir || '/';
     if (c.config.WorkingDir) await mkdir(await secureJoin(rootfs, cwd), { recursive: true, mode: 0o755 });
-    const etcMounts = await writeEtcFiles(c, dir);
+    const ext = await svc.extendStart(c, rootfs);
+    const etcMounts = await writeEtcFiles(c, dir, ext.etc);
     const env = containerEnv(c, user.home);
-    const spec = buildSpec(specInputFor(ctx, c, { rootfs, args: processArgs(c.config), env, cwd, user, extraMounts: etcMounts }));
+    const extraMounts = [...etcMounts, ...(ext.mounts ?? [])];
+    const spec = buildSpec(specInputFor(ctx, c, { rootfs, args: processArgs(c.config), env, cwd, user, extraMounts }, ext.network));
     await writeFile(join(dir, 'config.json'), specToJson(spec));
     const { pid } = await ctx.conmon.create({
       id: c.id,
@@ -88,6 +90,7 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
     ctx.events.publish('container', 'start', c.id, eventAttributes(c));
   } catch (e) {
     await ctx.runc.delete(c.id, true).catch(() => {});
+    await svc.extendStop(c);
     unmountRootfs(ctx, c.id);
     svc.attach.endPending(c.id);
     const err = startError(e);

@@ -2,6 +2,7 @@ import type { ContainerConfig, HostConfig } from '../../../core/container-types.
 import { invalidArgument } from '../../../core/errors.js';
 import { formatTimeNs, type LogEntry } from '../../../engine/containers/container-logs.js';
 import { filterContainers } from '../../../engine/containers/filter-containers.js';
+import type { CreateOptions } from '../../../engine/containers/create-container.js';
 import { hijack, streamContentType } from '../hijack.js';
 import { qbool, qfilters, qint, readJson, sendEmpty, sendJson, type RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
@@ -14,10 +15,15 @@ type CreateBody = Partial<ContainerConfig> & { HostConfig?: Partial<HostConfig>;
 async function create(ctx: RequestContext): Promise<void> {
   const body = await readJson<CreateBody>(ctx);
   if (!body) throw invalidArgument('config cannot be empty in order to create a container');
-  const { HostConfig: hostConfig, NetworkingConfig: _net, ...config } = body;
+  const { HostConfig: hostConfig, NetworkingConfig: networkingConfig, ...config } = body;
   if (!config.Image) throw invalidArgument('no image specified');
   const name = ctx.query.get('name') || undefined;
-  const r = await ctx.engine.containers.create({ name, config: config as CreateBody & { Image: string }, hostConfig });
+  const r = await ctx.engine.containers.create({
+    name,
+    config: config as CreateBody & { Image: string },
+    hostConfig,
+    networkingConfig: networkingConfig as CreateOptions['networkingConfig'],
+  });
   sendJson(ctx, 201, { Id: r.id, Warnings: r.warnings });
 }
 

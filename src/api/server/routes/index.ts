@@ -5,6 +5,9 @@ import { buildRoutes as buildApiRoutes } from './build-routes.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { notImplementedRoutes } from './not-implemented-routes.js';
+import { networkRoutes } from './network-routes.js';
+import { volumeRoutes } from './volume-routes.js';
+import { archiveRoutes } from './archive-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -16,6 +19,9 @@ export function buildRoutes(): Router {
   containerRoutes(r);
   imageRoutes(r);
   buildApiRoutes(r);
+  networkRoutes(r);
+  volumeRoutes(r);
+  archiveRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {

@@ -3,31 +3,7 @@ import type { ContainerRecord } from '../../../engine/containers/container-recor
 import { statusOf } from '../../../engine/containers/filter-containers.js';
 import type { Engine } from '../../../engine/engine.js';
 import { containerStatus } from '../../../core/human-units.js';
-
-function networkSettings(c: ContainerRecord): Record<string, unknown> {
-  const extra = (c.network ?? {}) as Record<string, unknown>;
-  return {
-    Bridge: '',
-    SandboxID: '',
-    HairpinMode: false,
-    LinkLocalIPv6Address: '',
-    LinkLocalIPv6PrefixLen: 0,
-    Ports: {},
-    SandboxKey: '',
-    SecondaryIPAddresses: null,
-    SecondaryIPv6Addresses: null,
-    EndpointID: '',
-    Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    MacAddress: '',
-    Networks: {},
-    ...extra,
-  };
-}
+import { containerNetworkSettings, containerPortsSummary } from './network-view.js';
 
 /** `GET /containers/{id}/json`, in Docker's shape field for field. */
 export function inspectContainer(engine: Engine, c: ContainerRecord): Record<string, unknown> {
@@ -61,9 +37,9 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
       },
       Name: snap.driver,
     },
-    Mounts: c.mounts,
+    Mounts: publicMounts(c),
     Config: c.config,
-    NetworkSettings: networkSettings(c),
+    NetworkSettings: containerNetworkSettings(c),
   };
 }
 
@@ -74,7 +50,7 @@ function commandLine(c: ContainerRecord): string {
 
 /** One entry of `GET /containers/json`. */
 export function summarizeContainer(c: ContainerRecord, now = Date.now()): Record<string, unknown> {
-  const ns = networkSettings(c);
+  const ns = containerNetworkSettings(c);
   return {
     Id: c.id,
     Names: [c.name],
@@ -82,12 +58,26 @@ export function summarizeContainer(c: ContainerRecord, now = Date.now()): Record
     ImageID: c.image,
     Command: commandLine(c),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: containerPortsSummary(c),
     Labels: c.config.Labels ?? {},
     State: statusOf(c),
     Status: containerStatus({ ...c.state, Status: statusOf(c) }, now),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
     NetworkSettings: { Networks: ns.Networks },
-    Mounts: c.mounts,
+    Mounts: publicMounts(c),
   };
+}
+
+/** Docker's MountPoint fields only (berth keeps a few more in the record). */
+function publicMounts(c: ContainerRecord): Record<string, unknown>[] {
+  return c.mounts.map((m) => ({
+    Type: m.Type,
+    ...(m.Type === 'volume' ? { Name: m.Name ?? '' } : {}),
+    Source: m.Source,
+    Destination: m.Destination,
+    ...(m.Type === 'volume' ? { Driver: m.Driver ?? 'local' } : {}),
+    Mode: m.Mode,
+    RW: m.RW,
+    Propagation: m.Propagation,
+  }));
 }

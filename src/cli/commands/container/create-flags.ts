@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, type FlagSpec, type FlagValues } from '../../flags.js';
 import { parseBytes } from '../../format/human.js';
+import { NETWORK_FLAGS, networkFields } from './network-flags.js';
 
 /** The flags `run` and `create` share (docker run --help). */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -57,6 +58,8 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'workdir', short: 'w', type: 'string', description: 'Working directory inside the container' },
 ];
+CREATE_FLAGS.push(...NETWORK_FLAGS);
+CREATE_FLAGS.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export interface CreateRequest {
   name?: string;
@@ -193,6 +196,10 @@ export function buildCreateRequest(flags: FlagValues, args: string[], detach: bo
       LogConfig: { Type: flags['log-driver'] ?? '', Config: Object.fromEntries(list('log-opt').map((o) => o.split('=', 2))) },
     },
   };
+  const net = networkFields(flags, network);
+  Object.assign(body, net.config);
+  Object.assign(body.HostConfig as Record<string, unknown>, net.hostConfig);
+  if (net.networkingConfig) body.NetworkingConfig = net.networkingConfig;
   return { name: flags.name as string | undefined, platform: flags.platform as string | undefined, image, body };
 }
 

@@ -8,7 +8,8 @@ const command: Command = {
   minArgs: 1,
   async run(env, p) {
     const type = p.flags.type as string | undefined;
-    const kinds: Kind[] = type === 'container' ? ['container'] : type === 'image' ? ['image'] : ['container', 'image'];
+    const all: Kind[] = ['container', 'image', 'network', 'volume'];
+    const kinds: Kind[] = type && all.includes(type as Kind) ? [type as Kind] : all;
     return inspectObjects(env, p.args, kinds, fmt(p.flags.format));
   },
 };
