@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUSYBOX_TAR, TestDaemon, type RunResult } from './harness.js';
+import { BUSYBOX_TAR, TestDaemon, type RunResult, httpGet } from './harness.js';
 import { hostLeftovers } from './host-network.js';
 
 const CLIS = ['/usr/local/bin/docker', '/usr/bin/docker'].filter((p) => existsSync(p));
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const HTTPD = (text: string) => ['sh', '-c', `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`];
 
@@ -68,7 +56,7 @@ for (const cli of CLIS) describe(`docker CLI (${cli}): networks, ports, volumes,
     const port = await docker(['port', 'pub', '80/tcp']);
     const ports = [...port.stdout.matchAll(/:(\d+)$/gm)].map((m) => Number(m[1]));
     assert.equal(ports.length, 2, port.stdout);
-    for (const p of ports) assert.equal(await httpGet(p), 'published\n');
+    for (const p of ports) assert.equal(await httpGet('127.0.0.1', p, 5000), 'published\n');
     const ps = await docker(['ps', '--filter', 'name=pub', '--format', '{{.Ports}}']);
     assert.match(ps.stdout, /127\.0\.0\.1:\d+->80\/tcp/);
     const taken = await docker(['run', '-d', '--name', 'taken', '-p', `${ports[0]}:80`, 'busybox', 'true']);

@@ -135,3 +135,29 @@ export function dockerBinary(): string {
   for (const p of ['/usr/local/bin/docker', '/usr/bin/docker']) if (existsSync(p)) return p;
   throw new Error('no docker CLI found: scripts/test.sh installs Debian docker.io');
 }
+
+/**
+ * GET http://host:port/ and return the body. With `retryMs`, a refused or reset
+ * connection is retried until then: a server started with `run -d` needs a moment to listen.
+ */
+export async function httpGet(host: string, port: number, retryMs = 0): Promise<string> {
+  const deadline = Date.now() + retryMs;
+  for (;;) {
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const req = request({ host, port, path: '/', timeout: 3000 }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(body));
+        });
+        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.end();
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (Date.now() >= deadline || (code !== 'ECONNREFUSED' && code !== 'ECONNRESET')) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { TestDaemon, until } from './harness.js';
+import { TestDaemon, until, httpGet } from './harness.js';
 import { createSocket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,18 +9,6 @@ import { buildAnswer, parseQuestion, RCODE, TYPE } from '../../src/network/dns/d
 import { daemonTag, hostLeftovers } from './host-network.js';
 
 /** GET http://host:port/ from the test process (loopback or a container of this test only). */
-function httpGet(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
 
 function listen(host: string): Promise<Server & { port: number }> {
   return new Promise((resolve) => {
@@ -93,10 +80,10 @@ describe('networks', () => {
     const port = await d.berth(['port', 'pub', '80']);
     const hostPort = Number(/^0\.0\.0\.0:(\d+)$/m.exec(port.stdout)?.[1]);
     assert.ok(hostPort > 0, port.stdout);
-    assert.equal(await httpGet('127.0.0.1', hostPort), 'published\n');
+    assert.equal(await httpGet('127.0.0.1', hostPort, 5000), 'published\n');
     // The bridge's gateway is a host address too.
     const gw = (await d.berth(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Gateway}}', 'bridge'])).stdout.trim();
-    assert.equal(await httpGet(gw, hostPort), 'published\n');
+    assert.equal(await httpGet(gw, hostPort, 5000), 'published\n');
     // Hairpin: a container reaches the published port through the host.
     const hair = await d.berth(['run', '--rm', 'busybox', 'wget', '-qO-', `http://${gw}:${hostPort}/`]);
     assert.equal(hair.stdout, 'published\n', hair.stderr);
@@ -117,7 +104,7 @@ describe('networks', () => {
     const lo = await d.berth(['run', '-d', '--name', 'loonly', '-p', '127.0.0.1::80', 'busybox', ...HTTPD('loopback-only')]);
     assert.equal(lo.code, 0, lo.stderr);
     const loPort = Number(/:(\d+)$/.exec((await d.berth(['port', 'loonly', '80'])).stdout.trim())?.[1]);
-    assert.equal(await httpGet('127.0.0.1', loPort), 'loopback-only\n');
+    assert.equal(await httpGet('127.0.0.1', loPort, 5000), 'loopback-only\n');
     await assert.rejects(httpGet(gw, loPort));
   });
 
@@ -232,10 +219,10 @@ describe('networks', () => {
     assert.ok(doomedOldIp);
     await d.kill();
     // The kernel keeps forwarding while no daemon runs.
-    assert.equal(await httpGet('127.0.0.1', port), 'still-here\n');
+    assert.equal(await httpGet('127.0.0.1', port, 5000), 'still-here\n');
     process.kill(doomedPid, 'SIGKILL');
     await d.startProcess();
-    assert.equal(await httpGet('127.0.0.1', port), 'still-here\n');
+    assert.equal(await httpGet('127.0.0.1', port, 5000), 'still-here\n');
     assert.equal((await d.berth(['inspect', '-f', '{{.NetworkSettings.Networks.appnet.IPAddress}}', 'survivor'])).stdout, ipBefore);
     const byName = await d.berth(['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-qO-', 'http://survivor/']);
     assert.equal(byName.stdout, 'still-here\n', byName.stderr);
