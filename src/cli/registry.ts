@@ -21,6 +21,16 @@ const tag: Loader = () => import('./commands/image/tag.js');
 const imageInspect: Loader = () => import('./commands/image/inspect.js');
 const version: Loader = () => import('./commands/system/version.js');
 const info: Loader = () => import('./commands/system/info.js');
+const pull: Loader = () => import('./commands/registry/pull.js');
+const push: Loader = () => import('./commands/registry/push.js');
+const login: Loader = () => import('./commands/registry/login.js');
+const logout: Loader = () => import('./commands/registry/logout.js');
+const save: Loader = () => import('./commands/registry/save.js');
+const load: Loader = () => import('./commands/registry/load.js');
+const exportFs: Loader = () => import('./commands/registry/export.js');
+const history: Loader = () => import('./commands/registry/history.js');
+const imagePrune: Loader = () => import('./commands/registry/prune.js');
+const imageRollback: Loader = () => import('./commands/registry/rollback.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -63,6 +73,22 @@ export const COMMANDS: Record<string, Loader> = {
   'image tag': tag,
   'image inspect': imageInspect,
   'system info': info,
+  pull,
+  push,
+  login,
+  logout,
+  save,
+  load,
+  export: exportFs,
+  history,
+  'image pull': pull,
+  'image push': push,
+  'image save': save,
+  'image load': load,
+  'image history': history,
+  'image prune': imagePrune,
+  'image rollback': imageRollback,
+  'container export': exportFs,
 };
 
 export const TOP_LEVEL_HELP = `
@@ -74,6 +100,10 @@ Common Commands:
   run         Create and run a new container from an image
   ps          List containers
   images      List images
+  pull        Download an image from a registry
+  push        Upload an image to a registry
+  login       Log in to a registry
+  logout      Log out from a registry
   import      Import the contents from a tarball to create a filesystem image
   version     Show the berth version information
   info        Display system-wide information
@@ -86,12 +116,16 @@ Management Commands:
 
 Commands:
   create      Create a new container
+  export      Export a container's filesystem as a tar archive
+  history     Show the history of an image
   inspect     Return low-level information on containers or images
   kill        Kill one or more running containers
+  load        Load an image from a tar archive or STDIN
   logs        Fetch the logs of a container
   restart     Restart one or more containers
   rm          Remove one or more containers
   rmi         Remove one or more images
+  save        Save one or more images to a tar archive
   start       Start one or more stopped containers
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE

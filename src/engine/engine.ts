@@ -17,6 +17,8 @@ import { EventBus } from './events.js';
 import { GcGate } from './gc-gate.js';
 import { collectGarbage } from './images/collect-garbage.js';
 import { ImageService } from './images/image-service.js';
+import { RegistryHosts } from '../distribution/registry-hosts.js';
+import type { ImagePolicy } from './engine-context.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -24,6 +26,10 @@ export interface EngineOptions {
   log: Logger;
   runtime?: string;
   conmon?: string;
+  insecureRegistries?: string[];
+  /** Default /etc/berth/certs.d. */
+  registryCertsDir?: string;
+  imagePolicy?: Partial<ImagePolicy>;
 }
 
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
@@ -77,6 +83,8 @@ export class Engine {
       host: readHostInfo(),
       log: opts.log,
       initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
+      registries: new RegistryHosts({ insecure: opts.insecureRegistries, certsDir: opts.registryCertsDir }),
+      imagePolicy: { maxLayerSize: 1 << 30, rollbackDepth: 5, maxConcurrentDownloads: 3, ...(opts.imagePolicy ?? {}) },
     };
     const engine = new Engine(ctx);
     await engine.containers.init();
@@ -88,6 +96,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.containers.close();
+    this.ctx.registries.close();
     await rm(join(this.ctx.paths.dataRoot, 'daemon.pid'), { force: true });
   }
 }

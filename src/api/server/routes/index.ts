@@ -3,6 +3,8 @@ import type { RequestContext } from '../request-context.js';
 import { Router } from '../router.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
+import { registryRoutes } from './registry-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -12,6 +14,8 @@ export function buildRoutes(): Router {
   const r = new Router();
   systemRoutes(r);
   containerRoutes(r);
+  registryRoutes(r);
+  exportRoutes(r);
   imageRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
