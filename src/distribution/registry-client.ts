@@ -176,7 +176,8 @@ export class RegistryClient {
     res.body.resume();
     if (res.status === 200) return Number(res.headers['content-length'] ?? 0);
     if (res.status === 404) return undefined;
-    if (res.status === 401 || res.status === 403) throw unauthorized(`checking blob ${digest}: denied (status ${res.status})`);
+    if (res.status === 401) throw unauthorized('unauthorized: authentication required');
+    if (res.status === 403) throw unauthorized('denied: requested access to the resource is denied');
     throw unavailable(`checking blob ${digest}: registry answered status ${res.status}`);
   }
 
