@@ -66,8 +66,8 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  createReadStream(digest: Digest, opts: { start?: number; end?: number } = {}): Readable {
-    return createReadStream(this.path(digest), { start: opts.start, end: opts.end, highWaterMark: 1 << 20 });
+  createReadStream(digest: Digest, opts: { start?: number; end?: number; highWaterMark?: number } = {}): Readable {
+    return createReadStream(this.path(digest), { start: opts.start, end: opts.end, highWaterMark: opts.highWaterMark });
   }
 
   async write(

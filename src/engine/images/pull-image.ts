@@ -51,7 +51,12 @@ export async function pullImage(ctx: EngineContext, opts: PullOptions): Promise<
   const ref = parseReference(opts.reference);
   if (!ref.tag && !ref.digest) ref.tag = 'latest';
   const platform = parsePlatform(opts.platform);
-  const report: ProgressFn = opts.onProgress ?? (() => {});
+  const started = Date.now();
+  const progress: ProgressFn = opts.onProgress ?? (() => {});
+  const report: ProgressFn = (e) => {
+    if (e.status && e.current === undefined) ctx.log.debug('pull progress', { ref: opts.reference, ms: Date.now() - started, id: e.id, status: e.status });
+    progress(e);
+  };
   const client = new RegistryClient(ctx.registries, ctx.registries.endpoint(ref.domain), ref.path, opts.auth);
   const refName = ref.digest ?? ref.tag!;
   const abort = new AbortController();
@@ -154,45 +159,67 @@ async function fetchLayers(
       throw e;
     });
   });
-  const settled = downloads;
-  for (const p of settled) p.catch(() => {});
-  try {
-    let parent: Digest | null = null;
-    for (const [i, l] of layers.entries()) {
-      await settled[i];
-      const chain = chains[i]!;
-      if (!present[i] && !(await ctx.snapshotter.hasLayer(chain))) {
+  for (const p of downloads) p.catch(() => {});
+  // Each layer is extracted as soon as it is downloaded, in parallel with the others (a layer's
+  // directory does not depend on its parent's content); layers are committed strictly in order.
+  const committed: Promise<void>[] = [];
+  for (const [i, l] of layers.entries()) {
+    const parentReady: Promise<void> = i === 0 ? Promise.resolve() : committed[i - 1]!;
+    committed.push(
+      (async () => {
         const id = shortId(l.digest);
+        const chain = chains[i]!;
+        if (present[i]) {
+          await parentReady;
+          return;
+        }
         const meter = throttled(report, id, 'Extracting', l.size);
         let read = 0;
-        await ctx.snapshotter.createLayer(
-          parent,
-          (dir) => {
-            const counted = new Transform({
-              transform(chunk: Buffer, _e, cb) {
-                read += chunk.length;
-                meter(read);
-                cb(null, chunk);
-              },
-            });
-            const src = ctx.content.createReadStream(l.digest);
-            src.on('error', (e) => counted.destroy(e));
-            src.pipe(counted);
-            return applyLayer(dir, counted, { whiteouts: 'overlay', signal, maxBytes: layerLimit(ctx, l.size) });
-          },
-          { expectedDiffId: diffIds[i] },
+        // The extraction worker starts now; it reads the blob once the download is verified.
+        const input = downloads[i]!.then(() => {
+          const counted = new Transform({
+            transform(chunk: Buffer, _e, cb) {
+              read += chunk.length;
+              meter(read);
+              cb(null, chunk);
+            },
+          });
+          const src = ctx.content.createReadStream(l.digest, { highWaterMark: 256 << 10 });
+          src.on('error', (e) => counted.destroy(e));
+          return src.pipe(counted);
+        });
+        input.catch(() => {});
+        if (await ctx.snapshotter.hasLayer(chain)) {
+          (await input).destroy();
+          await parentReady;
+          report({ id, status: 'Pull complete' });
+          return;
+        }
+        await ctx.snapshotter.createLayerAfter(
+          i === 0 ? null : chains[i - 1]!,
+          parentReady,
+          (dir) => applyLayer(dir, input, { whiteouts: 'overlay', signal, maxBytes: layerLimit(ctx, l.size) }),
+          diffIds[i]!,
         );
+        // Unread when the layer turned out to exist already.
+        (await input).destroy();
         report({ id, status: 'Pull complete' });
-      } else if (!present[i]) {
-        report({ id: shortId(l.digest), status: 'Pull complete' });
-      }
-      parent = chain;
-    }
+      })().catch((e: unknown) => {
+        firstError ??= e;
+        abort.abort();
+        throw e;
+      }),
+    );
+  }
+  for (const c of committed) c.catch(() => {});
+  try {
+    await Promise.all(committed);
   } catch (e) {
     firstError ??= e;
     abort.abort();
     throw firstError;
   } finally {
-    await Promise.allSettled(downloads);
+    // Nothing of this pull may still be writing when its lease ends.
+    await Promise.allSettled([...downloads, ...committed]);
   }
 }

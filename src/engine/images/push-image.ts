@@ -100,7 +100,7 @@ async function pushBlob(
       if (start === 'mounted') return void say(`Mounted from ${from}`);
       const progress = visible ? throttled(report, id, 'Pushing', d.size) : () => {};
       progress(0);
-      await client.uploadBlob(start, d.digest, d.size, (s, e) => ctx.content.createReadStream(d.digest, { start: s, end: e }), {
+      await client.uploadBlob(start, d.digest, d.size, (s, e) => ctx.content.createReadStream(d.digest, { start: s, end: e, highWaterMark: 1 << 20 }), {
         chunkSize: opts.chunkSize,
         signal,
         onProgress: progress,
