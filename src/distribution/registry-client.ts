@@ -109,7 +109,8 @@ export class RegistryClient {
     const text = await registryErrorText(res);
     if (res.status === 401 || res.status === 403) throw unauthorized(`${what}: ${text}`);
     if (res.status === 404) throw notFound(`${what}: ${text}`);
-    throw new EngineError(res.status >= 500 ? 'Unavailable' : 'InvalidArgument', `${what}: ${text}`);
+    // 5xx/429 after the request's own retries: the caller may start over (a new upload session).
+    throw Object.assign(new EngineError(res.status >= 500 || res.status === 429 ? 'Unavailable' : 'InvalidArgument', `${what}: ${text}`), { transient: transient(res.status) });
   }
 
   /** Fetch a manifest or index by tag or digest; refuses more than 4 MiB; verifies a digest reference. */

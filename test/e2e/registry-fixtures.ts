@@ -167,3 +167,53 @@ export function serveBlob(req: IncomingMessage, res: ServerResponse, blob: Buffe
   res.writeHead(200, { 'Content-Length': blob.length, 'Content-Type': 'application/octet-stream' });
   res.end(req.method === 'HEAD' ? undefined : blob);
 }
+
+/**
+ * A loopback proxy in front of a real registry that records requests and can answer some of
+ * them with a transient error instead of forwarding them (to prove retries).
+ */
+export class FaultyProxy {
+  readonly requests: { method: string; url: string; contentRange?: string; status: number }[] = [];
+  /** Answer the next request matching this with the given status instead of forwarding it. */
+  failOnce?: { match: (method: string, url: string) => boolean; status: number };
+  private server?: Server;
+  port = 0;
+
+  constructor(private readonly target: string) {}
+
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const f = this.failOnce;
+      if (f && f.match(req.method ?? '', req.url ?? '')) {
+        this.failOnce = undefined;
+        this.requests.push({ method: req.method ?? '', url: req.url ?? '', status: f.status });
+        req.resume();
+        res.writeHead(f.status, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}');
+        return;
+      }
+      const headers = { ...req.headers, host: this.target };
+      const up = request(`http://${this.target}${req.url}`, { method: req.method, headers }, (ur) => {
+        this.requests.push({ method: req.method ?? '', url: req.url ?? '', contentRange: req.headers['content-range'], status: ur.statusCode ?? 0 });
+        const h = { ...ur.headers };
+        // Upload locations point at the registry itself: keep the client talking to the proxy.
+        if (h.location) h.location = String(h.location).replace(`//${this.target}`, `//${this.host}`);
+        res.writeHead(ur.statusCode ?? 502, h);
+        ur.pipe(res);
+      });
+      up.on('error', () => res.writeHead(502).end());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as { port: number }).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { makeTar } from '../../src/layers/layer-fixtures.js';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TestDaemon, dockerBinary, run } from './harness.js';
+import { BERTH, TestDaemon, dockerBinary, run } from './harness.js';
 import { LocalRegistry } from './registry-harness.js';
+import { FaultyProxy } from './registry-fixtures.js';
 import { TokenServer, makeCert } from './token-server.js';
 
 const certsDir = mkdtempSync(join(tmpdir(), 'berth-certs-'));
@@ -63,6 +66,45 @@ describe('docker-registry (distribution 2.8) without authentication', () => {
     const run125 = await d.berth(['run', '--rm', `${reg.host}/team/none:1`, 'true']);
     assert.equal(run125.code, 125);
     assert.match(run125.stderr, /Unable to find image .* locally/);
+  });
+
+  it('uploads in chunks and retries transient registry failures with backoff', async () => {
+    const proxy = await new FaultyProxy(reg.host).start();
+    try {
+      const name = `${proxy.host}/retry/bb:1`;
+      await d.berth(['tag', 'busybox', name]);
+      proxy.failOnce = { match: (m, u) => m === 'PATCH' && u.includes('/blobs/uploads/'), status: 503 };
+      const push = await d.berth(['push', name]);
+      assert.equal(push.code, 0, push.stderr);
+      const patches = proxy.requests.filter((r) => r.method === 'PATCH');
+      assert.equal(patches[0]!.status, 503);
+      assert.ok(patches.slice(1).some((r) => r.status === 202 && /^0-\d+$/.test(r.contentRange ?? '')), JSON.stringify(patches));
+      // A registry that keeps failing gives up with the registry's error.
+      await d.berth(['tag', 'busybox', `${proxy.host}/retry/down:1`]);
+      proxy.requests.length = 0;
+      let failures = 0;
+      const always = { match: (m: string, u: string) => (m === 'HEAD' && u.includes('/blobs/') ? (failures++, true) : false), status: 503 };
+      const keep = setInterval(() => (proxy.failOnce = always), 1);
+      const down = await d.berth(['push', `${proxy.host}/retry/down:1`]);
+      clearInterval(keep);
+      assert.equal(down.code, 1);
+      assert.match(down.stderr, /answered 503/);
+      assert.ok(failures >= 3, `retried ${failures} times`);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('draws per-layer progress bars on a terminal', async () => {
+    const name = `${reg.host}/tty/bb:1`;
+    const tar = await makeTar([{ name: 'big', content: randomBytes(3 << 20) }]);
+    assert.equal((await d.berth(['import', '-', name], { input: tar })).code, 0);
+    assert.equal((await d.berth(['push', name])).code, 0);
+    assert.equal((await d.berth(['rmi', name])).code, 0);
+    const tty = await run('script', ['-qec', `${process.execPath} ${BERTH} -H ${d.host} pull ${name}`, '/dev/null']);
+    assert.equal(tty.code, 0, tty.stdout);
+    assert.match(tty.stdout, /\x1b\[1A\r\x1b\[2K[a-f0-9]{12}: (Downloading|Extracting) \[=*>? *\] +[\d.]+k?M?B\/[\d.]+MB/);
+    assert.match(tty.stdout, /[a-f0-9]{12}: Pull complete/);
   });
 
   it('pushes images that skopeo reads and copies', async () => {
