@@ -74,6 +74,23 @@ describe('save, load, export, import, history', () => {
     assert.equal(existsSync(join(d.dir, 'x.tar')), false);
   });
 
+  it('serves the docker CLI: save, load, export, image prune', async () => {
+    const out = join(d.dir, 'docker-cli.tar');
+    const save = await d.docker(['save', '-o', out, 'busybox']);
+    assert.equal(save.code, 0, save.stderr);
+    await d.berth(['tag', 'busybox', 'keep/busybox:1']);
+    assert.equal((await d.berth(['rmi', 'busybox'])).code, 0);
+    const load = await d.docker(['load', '-i', out]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.match(load.stdout, /Loaded image: busybox:latest/);
+    const exp = await d.docker(['export', '-o', join(d.dir, 'docker-export.tar'), 'src']);
+    assert.equal(exp.code, 0, exp.stderr);
+    assert.ok((await listTar(readFileSync(join(d.dir, 'docker-export.tar')))).some((e) => e.header.name.replace(/^\.?\//, '') === 'marker'));
+    const prune = await d.docker(['image', 'prune', '-f']);
+    assert.equal(prune.code, 0, prune.stderr);
+    assert.match(prune.stdout, /Total reclaimed space:/);
+  });
+
   it('shows image history in docker\'s table', async () => {
     const h = await d.berth(['history', 'busybox']);
     assert.equal(h.code, 0, h.stderr);
