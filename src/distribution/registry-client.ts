@@ -136,6 +136,9 @@ export class RegistryClient {
     });
     const digest = sha256(bytes);
     if (ref.startsWith('sha256:') && digest !== ref) throw invalidArgument(`manifest verification failed for digest ${ref}: the registry sent content with digest ${digest}`);
+    // By tag there is nothing to check against but the registry's own claim, when it makes one.
+    const claimed = String(res.headers['docker-content-digest'] ?? '');
+    if (isDigest(claimed) && claimed !== digest) throw invalidArgument(`manifest verification failed for ${ref}: the registry says ${claimed} but sent content with digest ${digest}`);
     let mediaType = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
     try {
       const j = JSON.parse(bytes.toString()) as { mediaType?: string; manifests?: unknown; schemaVersion?: number };

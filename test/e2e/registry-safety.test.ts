@@ -123,6 +123,17 @@ describe('pull: hostile registries and crafted layers', () => {
     assert.equal(r5.code, 1);
     assert.match(r5.stderr, /manifest verification failed/);
 
+    // By tag: a Docker-Content-Digest header that does not match the bytes.
+    reg.hook = (req, res) => {
+      if (!req.url?.endsWith('/manifests/badheader')) return false;
+      res.writeHead(200, { 'Content-Type': img.mediaType, 'Docker-Content-Digest': sha('x') }).end(img.manifest);
+      return true;
+    };
+    const r7 = await pull('evil:badheader');
+    reg.hook = undefined;
+    assert.equal(r7.code, 1);
+    assert.match(r7.stderr, /manifest verification failed for badheader/);
+
     // diff_ids in the config must match the layers.
     const wrongDiff = buildImage([busybox], { diffIds: [sha('not the layer')] });
     reg.addImage('evil', 'diffid', wrongDiff);
