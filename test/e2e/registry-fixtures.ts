@@ -217,3 +217,20 @@ export class FaultyProxy {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }
+
+/** POST to a daemon's Engine API and collect its JSON message stream (status code and parsed lines). */
+export function apiMessages(socket: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; lines: Record<string, unknown>[] }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method: 'POST', path, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString();
+        const lines = res.statusCode === 200 ? text.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>) : [JSON.parse(text) as Record<string, unknown>];
+        resolve({ status: res.statusCode ?? 0, lines });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { makeTar } from '../../src/layers/layer-fixtures.js';
 import { BUSYBOX_TAR, TestDaemon, until } from './harness.js';
-import { FakeRegistry, buildImage, buildIndex, layer, serveBlob, sha } from './registry-fixtures.js';
+import { FakeRegistry, apiMessages, buildImage, buildIndex, layer, serveBlob, sha } from './registry-fixtures.js';
 
 /** Everything in the store that could make an image visible or hold its data. */
 function storeState(d: TestDaemon): string[] {
@@ -116,6 +116,15 @@ describe('pull: hostile registries and crafted layers', () => {
     const now = storeState(d).filter((p) => !before.includes(p));
     assert.deepEqual(now.filter((p) => !p.startsWith('content/blobs')), []);
     assert.equal(await images(), imagesBefore);
+
+    // On the wire: an error after the stream started is an errorDetail line; one before it is an HTTP error.
+    const wire = await apiMessages(d.socket, `/images/create?fromImage=${encodeURIComponent(`${reg.host}/evil`)}&tag=liar`);
+    assert.equal(wire.status, 200);
+    assert.deepEqual([wire.lines[0]!.status, wire.lines[0]!.id], ['Pulling from evil', 'liar']);
+    assert.match(String((wire.lines.at(-1)!.errorDetail as { message: string }).message), /digest mismatch/);
+    const early = await apiMessages(d.socket, `/images/create?fromImage=${encodeURIComponent(`${reg.host}/evil`)}&tag=nosuchtag`);
+    assert.equal(early.status, 404);
+    assert.match(String(early.lines[0]!.message), /manifest unknown/);
 
     // By digest: the manifest itself must hash to the digest asked for.
     reg.manifests.set(`evil:${sha('other')}`, { bytes: img.manifest, mediaType: img.mediaType });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BERTH, TestDaemon, dockerBinary, run } from './harness.js';
 import { LocalRegistry } from './registry-harness.js';
-import { FaultyProxy } from './registry-fixtures.js';
+import { FaultyProxy, apiMessages } from './registry-fixtures.js';
 import { TokenServer, makeCert } from './token-server.js';
 
 const certsDir = mkdtempSync(join(tmpdir(), 'berth-certs-'));
@@ -43,6 +43,10 @@ describe('docker-registry (distribution 2.8) without authentication', () => {
     const p2 = await d.berth(['push', name]);
     assert.match(p2.stdout, /[a-f0-9]{12}: Layer already exists\n/);
     assert.equal(digestOf(p2.stdout), digest);
+    // The API's push stream ends with aux {Tag, Digest, Size}.
+    const wire = await apiMessages(d.socket, `/images/${encodeURIComponent(`${reg.host}/team/bb`)}/push?tag=1`);
+    assert.equal(wire.status, 200);
+    assert.deepEqual(wire.lines.at(-1), { progressDetail: {}, aux: { Tag: '1', Digest: digest, Size: Number(/size: (\d+)/.exec(p1.stdout)![1]) } });
     await d.berth(['tag', 'busybox', `${reg.host}/other/copy:1`]);
     const p3 = await d.berth(['push', `${reg.host}/other/copy:1`]);
     assert.equal(p3.code, 0, p3.stderr);

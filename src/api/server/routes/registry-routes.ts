@@ -1,6 +1,5 @@
 import { invalidArgument } from '../../../core/errors.js';
-import type { AuthConfig } from '../../../distribution/registry-auth.js';
-import { checkLogin } from '../../../distribution/registry-login.js';
+import { registryLogin, type AuthConfig } from '../../../engine/images/registry-login.js';
 import { loadImages } from '../../../engine/images/load-images.js';
 import { pruneImages } from '../../../engine/images/prune-images.js';
 import { pullImage } from '../../../engine/images/pull-image.js';
@@ -68,7 +67,7 @@ async function push(ctx: RequestContext): Promise<void> {
 async function auth(ctx: RequestContext): Promise<void> {
   const body = await readJson<AuthConfig>(ctx);
   if (!body) throw invalidArgument('login needs a JSON body with username, password and serveraddress');
-  await checkLogin(ctx.engine.ctx.registries, body, ctx.signal);
+  await registryLogin(ctx.engine.ctx, body, ctx.signal);
   sendJson(ctx, 200, { Status: 'Login Succeeded', IdentityToken: '' });
 }
 
