@@ -174,8 +174,8 @@ export function serveBlob(req: IncomingMessage, res: ServerResponse, blob: Buffe
  */
 export class FaultyProxy {
   readonly requests: { method: string; url: string; contentRange?: string; status: number }[] = [];
-  /** Answer the next request matching this with the given status instead of forwarding it. */
-  failOnce?: { match: (method: string, url: string) => boolean; status: number };
+  /** Answer the next `times` (default 1) requests matching this with `status` instead of forwarding them. */
+  fail?: { match: (method: string, url: string) => boolean; status: number; times?: number };
   private server?: Server;
   port = 0;
 
@@ -187,9 +187,10 @@ export class FaultyProxy {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      const f = this.failOnce;
+      const f = this.fail;
       if (f && f.match(req.method ?? '', req.url ?? '')) {
-        this.failOnce = undefined;
+        f.times = (f.times ?? 1) - 1;
+        if (f.times <= 0) this.fail = undefined;
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', status: f.status });
         req.resume();
         res.writeHead(f.status, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}');

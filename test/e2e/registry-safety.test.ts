@@ -209,7 +209,7 @@ describe('pull: hostile registries and crafted layers', () => {
     reg.hook = (req, res) => {
       if (!req.url?.endsWith(l.digest)) return false;
       // Slow enough that both pulls are waiting for this blob at the same time.
-      setTimeout(() => serveBlob(req, res, l.bytes), 700);
+      setTimeout(() => serveBlob(req, res, l.bytes), 1500);
       return true;
     };
     const [a, b] = await Promise.all([pull('shared:a'), pull('shared:b')]);
