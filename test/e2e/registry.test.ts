@@ -83,6 +83,15 @@ describe('docker-registry (distribution 2.8) without authentication', () => {
       const patches = proxy.requests.filter((r) => r.method === 'PATCH');
       assert.equal(patches[0]!.status, 503);
       assert.ok(patches.slice(1).some((r) => r.status === 202 && /^0-\d+$/.test(r.contentRange ?? '')), JSON.stringify(patches));
+      // A layer over one chunk (16 MiB) goes up in consecutive PATCH ranges.
+      const big = `${proxy.host}/retry/big:1`;
+      assert.equal((await d.berth(['import', '-', big], { input: await makeTar([{ name: 'r', content: randomBytes(20 << 20) }]) })).code, 0);
+      proxy.requests.length = 0;
+      const pushBig = await d.berth(['push', big]);
+      assert.equal(pushBig.code, 0, pushBig.stderr);
+      const ranges = proxy.requests.filter((r) => r.method === 'PATCH').map((r) => r.contentRange);
+      assert.equal(ranges[0], `0-${(16 << 20) - 1}`);
+      assert.match(ranges[1] ?? '', new RegExp(`^${16 << 20}-\\d+$`));
       // A registry that keeps failing gives up with the registry's error.
       await d.berth(['tag', 'busybox', `${proxy.host}/retry/down:1`]);
       proxy.requests.length = 0;

@@ -46,11 +46,13 @@ const command: Command = {
   async run(env, p) {
     const image = p.args[0]!;
     if (p.flags['all-tags']) throw new UsageError('--all-tags is not supported by berth yet: pull each tag by name');
+    let parsed;
     try {
-      parseReference(image);
+      parsed = parseReference(image);
     } catch (e) {
       throw new StatusError(`${(e as Error).message}`, 1);
     }
+    if (!parsed.tag && !parsed.digest && !p.flags.quiet) env.stdout.write('Using default tag: latest\n');
     const ref = await pullThroughDaemon(env, image, { platform: p.flags.platform as string | undefined, out: env.stdout, quiet: Boolean(p.flags.quiet) });
     env.stdout.write(`${ref}\n`);
     return 0;
