@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { request } from 'node:http';
 import { TestDaemon } from '../dist/test/e2e/harness.js';
 import { RealDockerd } from '../dist/test/e2e/dockerd-harness.js';
 import { LocalRegistry } from '../dist/test/e2e/registry-harness.js';
@@ -42,6 +43,21 @@ const must = (r, what) => {
   return r;
 };
 
+/** The pull through the Engine API directly (same client for both daemons): engine time without CLI start-up. */
+function apiPull(socket, ref) {
+  const i = ref.lastIndexOf(':');
+  const path = `/images/create?fromImage=${encodeURIComponent(ref.slice(0, i))}&tag=${ref.slice(i + 1)}`;
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method: 'POST', path }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => (res.statusCode === 200 && !text.includes('errorDetail') ? resolve() : reject(new Error(text))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function rss(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : 0;
@@ -55,7 +71,7 @@ export async function measure(runs = RUNS) {
   const compressed = layers.reduce((a, l) => a + l.bytes.length, 0);
   const reg = await LocalRegistry.start();
   const [berth, dockerd] = await Promise.all([TestDaemon.start({ busybox: false }), RealDockerd.start(['--insecure-registry', reg.host])]);
-  const result = { runs, uncompressedMB: uncompressed / 1e6, compressedMB: compressed / 1e6, pull: { berth: [], dockerd: [] }, push: { berth: [], dockerd: [] }, rssGrowthMB: [] };
+  const result = { runs, uncompressedMB: uncompressed / 1e6, compressedMB: compressed / 1e6, pull: { berth: [], dockerd: [] }, pullApi: { berth: [], dockerd: [] }, push: { berth: [], dockerd: [] }, rssGrowthMB: [] };
   try {
     await uploadImage(reg.host, 'bench/app', '1', image);
     const ref = `${reg.host}/bench/app:1`;
@@ -71,6 +87,10 @@ export async function measure(runs = RUNS) {
       clearInterval(sampler);
       result.rssGrowthMB.push((peak - base) / 1e6);
       result.pull.dockerd.push(await secs(async () => must(await dockerd.docker(['pull', '-q', ref], { timeoutMs: 600_000 }), 'docker pull')));
+      await berth.berth(['rmi', '-f', ref]);
+      await dockerd.docker(['rmi', '-f', ref]);
+      result.pullApi.berth.push(await secs(() => apiPull(berth.socket, ref)));
+      result.pullApi.dockerd.push(await secs(() => apiPull(dockerd.socket, ref)));
     }
     for (let i = 0; i < runs; i++) {
       // Push: a fresh, empty registry each run so every blob is really uploaded.
@@ -99,6 +119,7 @@ export async function measure(runs = RUNS) {
     image: `${result.uncompressedMB.toFixed(0)} MB uncompressed, ${result.compressedMB.toFixed(0)} MB gzip, 4 layers`,
     runs,
     pull_median_s: { berth: +median(result.pull.berth).toFixed(3), dockerd: +median(result.pull.dockerd).toFixed(3), ratio: +(median(result.pull.berth) / median(result.pull.dockerd)).toFixed(2) },
+    pull_api_median_s: { berth: +median(result.pullApi.berth).toFixed(3), dockerd: +median(result.pullApi.dockerd).toFixed(3), ratio: +(median(result.pullApi.berth) / median(result.pullApi.dockerd)).toFixed(2) },
     push_median_s: { berth: +median(result.push.berth).toFixed(3), dockerd: +median(result.push.dockerd).toFixed(3), ratio: +(median(result.push.berth) / median(result.push.dockerd)).toFixed(2) },
     berth_rss_growth_during_pull_MB: { median: +median(result.rssGrowthMB).toFixed(1), max: +Math.max(...result.rssGrowthMB).toFixed(1) },
     raw: result,
