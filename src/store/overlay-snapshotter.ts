@@ -86,6 +86,8 @@ export class OverlaySnapshotter implements Snapshotter {
     expectedDiffId: Digest,
   ): Promise<LayerInfo> {
     const expected = chainIdOf(parent, expectedDiffId);
+    // Awaited below, after the fill; until then a rejection must not count as unhandled.
+    parentReady.catch(() => {});
     return this.locks.run(expected, async () => {
       const existing = await this.readLayer(expected);
       if (existing) {
