@@ -112,7 +112,7 @@ describe('OverlaySnapshotter', () => {
     assert.equal(info.chainId, chainIdOf(baseDiff, childDiff));
     assert.equal(info.parent, baseDiff);
     // A parent that fails takes the child with it, leaving no temp directory behind.
-    const failing = s.createLayerAfter(sha256('missing-parent'), Promise.reject(new Error('parent failed')), fillWith({ c: 'x' }), sha256('c'));
+    const failing = s.createLayerAfter(sha256('missing-parent'), Promise.reject(new Error('parent failed')), fillWith({ c: 'x' }), sha256(JSON.stringify({ c: 'x' })));
     await assert.rejects(failing, /parent failed/);
     assert.deepEqual(readdirSync(join(root, 'tmp')), []);
   });
