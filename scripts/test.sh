@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "the tests need root (containers, mounts, cgroups)" >&2; exit 1; }
-BERTH_EXTRA_APT="docker.io python3-docker docker-compose" sh scripts/install-deps.sh
+BERTH_EXTRA_APT="docker.io python3-docker docker-compose docker-registry skopeo apache2-utils openssl" sh scripts/install-deps.sh
 sh scripts/build.sh
 sh scripts/make-busybox-image.sh build/busybox.tar
 

@@ -37,6 +37,16 @@ const volumeLs: Loader = () => import('./commands/volume/ls.js');
 const volumeInspect: Loader = () => import('./commands/volume/inspect.js');
 const volumeRm: Loader = () => import('./commands/volume/rm.js');
 const volumePrune: Loader = () => import('./commands/volume/prune.js');
+const pull: Loader = () => import('./commands/registry/pull.js');
+const push: Loader = () => import('./commands/registry/push.js');
+const login: Loader = () => import('./commands/registry/login.js');
+const logout: Loader = () => import('./commands/registry/logout.js');
+const save: Loader = () => import('./commands/registry/save.js');
+const load: Loader = () => import('./commands/registry/load.js');
+const exportFs: Loader = () => import('./commands/registry/export.js');
+const history: Loader = () => import('./commands/registry/history.js');
+const imagePrune: Loader = () => import('./commands/registry/prune.js');
+const imageRollback: Loader = () => import('./commands/registry/rollback.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -103,6 +113,22 @@ export const COMMANDS: Record<string, Loader> = {
   'volume rm': volumeRm,
   'volume remove': volumeRm,
   'volume prune': volumePrune,
+  pull,
+  push,
+  login,
+  logout,
+  save,
+  load,
+  export: exportFs,
+  history,
+  'image pull': pull,
+  'image push': push,
+  'image save': save,
+  'image load': load,
+  'image history': history,
+  'image prune': imagePrune,
+  'image rollback': imageRollback,
+  'container export': exportFs,
 };
 
 export const TOP_LEVEL_HELP = `
@@ -115,6 +141,10 @@ Common Commands:
   build       Build an image from a Dockerfile
   ps          List containers
   images      List images
+  pull        Download an image from a registry
+  push        Upload an image to a registry
+  login       Log in to a registry
+  logout      Log out from a registry
   import      Import the contents from a tarball to create a filesystem image
   version     Show the berth version information
   info        Display system-wide information
@@ -131,13 +161,17 @@ Management Commands:
 Commands:
   cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  export      Export a container's filesystem as a tar archive
+  history     Show the history of an image
   inspect     Return low-level information on containers or images
   kill        Kill one or more running containers
+  load        Load an image from a tar archive or STDIN
   logs        Fetch the logs of a container
   port        List port mappings or a specific mapping for the container
   restart     Restart one or more containers
   rm          Remove one or more containers
   rmi         Remove one or more images
+  save        Save one or more images to a tar archive
   start       Start one or more stopped containers
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE

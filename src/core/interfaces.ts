@@ -15,7 +15,7 @@ export interface ContentStore {
   has(digest: Digest): Promise<boolean>;
   info(digest: Digest): Promise<BlobInfo>;
   read(digest: Digest): Promise<Buffer>;
-  createReadStream(digest: Digest, opts?: { start?: number }): Readable;
+  createReadStream(digest: Digest, opts?: { start?: number; end?: number; highWaterMark?: number }): Readable;
   /** Stream bytes in; if `expected` is given a mismatch rejects and leaves nothing behind. */
   write(input: Readable | Uint8Array | string, opts?: { expected?: Digest; expectedSize?: number; signal?: AbortSignal }): Promise<BlobInfo>;
   delete(digest: Digest): Promise<void>;

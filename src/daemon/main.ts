@@ -18,6 +18,12 @@ Options:
       --exec-root string   Root of runtime state (default /run/berth, or a per-data-root directory)
       --runtime string     OCI runtime binary (default runc)
       --log-level string   debug, info, warn or error (default info)
+      --insecure-registry list       Registry (host[:port] or IPv4 CIDR) to reach over plain HTTP
+      --registry-certs-dir string    Per-registry CA certificates <dir>/<host>/ca.crt (default /etc/berth/certs.d)
+      --max-concurrent-downloads int Parallel layer downloads per pull (default 3)
+      --max-layer-size bytes         Uncompressed size any layer may reach (default 1g); beyond it a layer
+                                     may be at most 256 times its compressed size (decompression-bomb guard)
+      --rollback-depth int           Previous targets per tag kept out of image prune (default 5)
   -D, --debug              Same as --log-level debug
 `;
 
@@ -27,6 +33,21 @@ interface DaemonOptions {
   execRoot: string;
   runtime: string;
   logLevel: LogLevel;
+  insecureRegistries: string[];
+  registryCertsDir?: string;
+  imagePolicy: { maxLayerSize?: number; rollbackDepth?: number; maxConcurrentDownloads?: number };
+}
+
+function parseSize(flag: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(v.trim());
+  if (!m) fail(`invalid size for ${flag}: ${v}`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parseCount(flag: string, v: string, min: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min) fail(`invalid value for ${flag}: ${v} (a whole number of at least ${min})`);
+  return Number(v);
 }
 
 function parse(argv: string[]): DaemonOptions | 'help' {
@@ -35,6 +56,9 @@ function parse(argv: string[]): DaemonOptions | 'help' {
   let execRoot: string | undefined;
   let runtime = 'runc';
   let logLevel: LogLevel = 'info';
+  const insecureRegistries: string[] = [];
+  let registryCertsDir: string | undefined;
+  const imagePolicy: DaemonOptions['imagePolicy'] = {};
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.includes('=') ? (argv[i]!.split(/=(.*)/s) as [string, string]) : [argv[i]!, undefined];
     const value = () => inline ?? argv[++i] ?? fail(`flag needs an argument: ${flag}`);
@@ -59,6 +83,21 @@ function parse(argv: string[]): DaemonOptions | 'help' {
         logLevel = value() as LogLevel;
         if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail(`invalid log level: ${logLevel}`);
         break;
+      case '--insecure-registry':
+        insecureRegistries.push(value().replace(/^https?:\/\//, '').replace(/\/$/, ''));
+        break;
+      case '--registry-certs-dir':
+        registryCertsDir = resolve(value());
+        break;
+      case '--max-concurrent-downloads':
+        imagePolicy.maxConcurrentDownloads = parseCount(flag, value(), 1);
+        break;
+      case '--max-layer-size':
+        imagePolicy.maxLayerSize = parseSize(flag, value());
+        break;
+      case '--rollback-depth':
+        imagePolicy.rollbackDepth = parseCount(flag, value(), 0);
+        break;
       case '-D':
       case '--debug':
         logLevel = 'debug';
@@ -72,7 +111,7 @@ function parse(argv: string[]): DaemonOptions | 'help' {
   }
   // A non-default data root gets its own short exec root (attach socket paths are limited to 108 bytes).
   execRoot ??= dataRoot === DEFAULT_DATA_ROOT ? '/run/berth' : `/run/berth-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 8)}`;
-  return { socket, dataRoot, execRoot, runtime, logLevel };
+  return { socket, dataRoot, execRoot, runtime, logLevel, insecureRegistries, registryCertsDir, imagePolicy };
 }
 
 function fail(msg: string): never {
@@ -92,7 +131,15 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const log = jsonLogger(opts.logLevel);
   let engine: Engine;
   try {
-    engine = await Engine.open({ dataRoot: opts.dataRoot, execRoot: opts.execRoot, log, runtime: opts.runtime });
+    engine = await Engine.open({
+      dataRoot: opts.dataRoot,
+      execRoot: opts.execRoot,
+      log,
+      runtime: opts.runtime,
+      insecureRegistries: opts.insecureRegistries,
+      registryCertsDir: opts.registryCertsDir,
+      imagePolicy: opts.imagePolicy,
+    });
   } catch (e) {
     process.stderr.write(`berth daemon: ${(e as Error).message}\n`);
     process.exit(1);

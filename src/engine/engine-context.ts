@@ -10,6 +10,7 @@ import type { ConmonDriver } from '../runtime/conmon-driver.js';
 import type { EventBus } from './events.js';
 import type { ContainerStore } from './containers/container-store.js';
 import type { GcGate } from './gc-gate.js';
+import type { RegistryHosts } from '../distribution/registry-hosts.js';
 
 export interface EnginePaths {
   dataRoot: string;
@@ -51,4 +52,17 @@ export interface EngineContext {
   log: Logger;
   /** Host path of a static init binary for --init, when one is installed. */
   initBinary?: string;
+  /** Registry endpoints, TLS trust and --insecure-registry. */
+  registries: RegistryHosts;
+  /** Image distribution limits and policy (daemon flags). */
+  imagePolicy: ImagePolicy;
+}
+
+export interface ImagePolicy {
+  /** Uncompressed bytes any layer may reach; beyond that a layer may be at most 256x its compressed size. */
+  maxLayerSize: number;
+  /** How many previous targets of each tag stay protected from `image prune`. */
+  rollbackDepth: number;
+  /** Parallel layer downloads per pull. */
+  maxConcurrentDownloads: number;
 }

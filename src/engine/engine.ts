@@ -23,6 +23,8 @@ import { cleanupStepLeftovers } from './steps/cleanup-step-leftovers.js';
 import { NetworkService } from './networks/network-service.js';
 import { ContainerMounts } from './volumes/container-mounts.js';
 import { VolumeService } from './volumes/volume-service.js';
+import { RegistryHosts } from '../distribution/registry-hosts.js';
+import type { ImagePolicy } from './engine-context.js';
 
 export interface EngineOptions {
   dataRoot: string;
@@ -30,6 +32,10 @@ export interface EngineOptions {
   log: Logger;
   runtime?: string;
   conmon?: string;
+  insecureRegistries?: string[];
+  /** Default /etc/berth/certs.d. */
+  registryCertsDir?: string;
+  imagePolicy?: Partial<ImagePolicy>;
 }
 
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
@@ -95,6 +101,8 @@ export class Engine {
       host: readHostInfo(),
       log: opts.log,
       initBinary: INIT_CANDIDATES.find((p) => existsSync(p)),
+      registries: new RegistryHosts({ insecure: opts.insecureRegistries, certsDir: opts.registryCertsDir }),
+      imagePolicy: { maxLayerSize: 1 << 30, rollbackDepth: 5, maxConcurrentDownloads: 3, ...(opts.imagePolicy ?? {}) },
     };
     const engine = new Engine(ctx);
     await engine.volumes.init();
@@ -112,6 +120,7 @@ export class Engine {
   async close(): Promise<void> {
     this.containers.close();
     await this.networks.close();
+    this.ctx.registries.close();
     await rm(join(this.ctx.paths.dataRoot, 'daemon.pid'), { force: true });
   }
 }

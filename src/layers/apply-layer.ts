@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Digester, type Digest } from '../core/digest.js';
 import {
-  canceled, errnoCode, errorMessage, invalidArgument, isEngineError, notFound, notImplemented,
+  canceled, errnoCode, errorMessage, internal, invalidArgument, isEngineError, notFound, notImplemented,
 } from '../core/errors.js';
 import { checkExit, startWorker, writeChunk } from './worker-process.js';
 
@@ -132,7 +132,14 @@ function upstreamError(e: unknown): unknown {
   return e;
 }
 
-export async function applyLayer(targetDir: string, input: Readable, opts: ApplyOptions): Promise<ApplyResult> {
+/**
+ * `input` may be a promise (e.g. of a download still in progress): the worker starts at once,
+ * so its start-up overlaps the wait; a rejected input stops it and is the error reported.
+ */
+export async function applyLayer(targetDir: string, pendingInput: Readable | Promise<Readable>, opts: ApplyOptions): Promise<ApplyResult> {
+  let input: Readable | undefined = pendingInput instanceof Readable ? pendingInput : undefined;
+  // Observed below; this keeps an early rejection from counting as unhandled meanwhile.
+  if (!input) (pendingInput as Promise<Readable>).catch(() => {});
   const { signal, whiteouts, maxBytes } = opts;
   if (whiteouts !== 'overlay' && whiteouts !== 'direct' && whiteouts !== 'none') throw invalidArgument(`invalid whiteout mode ${JSON.stringify(whiteouts)}`);
   if (signal?.aborted) throw canceled('layer extraction canceled', signal.reason);
@@ -161,7 +168,7 @@ export async function applyLayer(targetDir: string, input: Readable, opts: Apply
   };
   const onAbort = (): void => {
     stopAll();
-    input.destroy();
+    input?.destroy();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   // A worker that exits before we finished feeding it has failed (or crashed): stop reading
@@ -172,11 +179,13 @@ export async function applyLayer(targetDir: string, input: Readable, opts: Apply
     if (!feeding) return;
     workerGone = true;
     stopAll();
-    input.destroy();
+    input?.destroy();
   });
   let upstream: unknown;
   try {
     try {
+      input ??= await pendingInput;
+      if (workerGone) throw internal('the layer extraction worker exited before its input was ready');
       source = await openSource(input);
       for await (const chunk of source.chunks) {
         digester.update(chunk);

@@ -95,7 +95,10 @@ export class ImageStore {
     const now = new Date().toISOString();
     const prev = this.refs[key];
     if (prev?.target === id) return;
-    const history = prev ? [{ target: prev.target, at: prev.updatedAt }, ...prev.history].slice(0, maxHistory) : [];
+    // Each earlier target appears once, at its most recent use; the new target is not history.
+    const history = prev
+      ? [{ target: prev.target, at: prev.updatedAt }, ...prev.history.filter((h) => h.target !== prev.target)].filter((h) => h.target !== id).slice(0, maxHistory)
+      : [];
     this.refs[key] = { target: id, history, updatedAt: now };
     await this.saveRefs();
   }

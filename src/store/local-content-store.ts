@@ -8,6 +8,7 @@ import { Digester, digestHex, isDigest, type Digest } from '../core/digest.js';
 import { errnoCode, invalidArgument, notFound } from '../core/errors.js';
 import type { BlobInfo, ContentStore } from '../core/interfaces.js';
 import { fsyncDir } from './atomic-file.js';
+import { BlobFetcher, type FetchOptions, type FetchSource } from './blob-fetch.js';
 
 /**
  * Blobs under `<root>/blobs/sha256/<hex>`; writes stream into `<root>/ingest/`,
@@ -17,10 +18,15 @@ import { fsyncDir } from './atomic-file.js';
 export class LocalContentStore implements ContentStore {
   private readonly blobDir: string;
   private readonly ingestDir: string;
+  private readonly fetcher: BlobFetcher;
 
   constructor(root: string) {
     this.blobDir = join(root, 'blobs', 'sha256');
     this.ingestDir = join(root, 'ingest');
+    this.fetcher = new BlobFetcher(
+      { blob: (d) => this.path(d), partial: (d) => join(this.ingestDir, `${digestHex(d)}.partial`), blobDir: this.blobDir },
+      (d) => this.has(d),
+    );
   }
 
   async init(): Promise<void> {
@@ -60,8 +66,8 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  createReadStream(digest: Digest, opts: { start?: number } = {}): Readable {
-    return createReadStream(this.path(digest), { start: opts.start });
+  createReadStream(digest: Digest, opts: { start?: number; end?: number; highWaterMark?: number } = {}): Readable {
+    return createReadStream(this.path(digest), { start: opts.start, end: opts.end, highWaterMark: opts.highWaterMark });
   }
 
   async write(
@@ -103,6 +109,15 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
+  /**
+   * Download a blob of known digest (a registry pull): resumable with Range, shared between
+   * concurrent callers, verified before it becomes visible. See blob-fetch.ts.
+   */
+  fetch(expected: Digest, source: FetchSource, opts: FetchOptions = {}): Promise<BlobInfo & { shared?: boolean }> {
+    if (!isDigest(expected)) return Promise.reject(invalidArgument(`invalid digest "${expected}"`));
+    return this.fetcher.fetch(expected, source, opts);
+  }
+
   async delete(digest: Digest): Promise<void> {
     await rm(this.path(digest), { force: true });
   }
@@ -118,8 +133,17 @@ export class LocalContentStore implements ContentStore {
     return out;
   }
 
+  /**
+   * Remove what a crash left in ingest/, except partial downloads (`<hex>.partial`) younger
+   * than a day: the next pull of that blob resumes them.
+   */
   async cleanup(): Promise<void> {
-    await rm(this.ingestDir, { recursive: true, force: true });
     await mkdir(this.ingestDir, { recursive: true });
+    const dayAgo = Date.now() - 24 * 3600_000;
+    for (const name of await readdir(this.ingestDir)) {
+      const p = join(this.ingestDir, name);
+      const keep = /^[a-f0-9]{64}\.partial$/.test(name) && (await stat(p).then((s) => s.isFile() && s.mtimeMs > dayAgo, () => false));
+      if (!keep) await rm(p, { recursive: true, force: true });
+    }
   }
 }

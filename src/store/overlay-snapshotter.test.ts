@@ -89,4 +89,31 @@ describe('OverlaySnapshotter', () => {
     assert.deepEqual(await s.listActive(), []);
     assert.equal(await s.hasLayer(l.chainId), false);
   });
+
+  it('createLayerAfter fills a child before its parent exists and commits it only after the parent', async () => {
+    const { s, root } = await make();
+    const baseFiles = { a: 'base' };
+    const baseDiff = sha256(JSON.stringify(baseFiles));
+    const childFiles = { b: 'child' };
+    const childDiff = sha256(JSON.stringify(childFiles));
+    let releaseParent!: () => void;
+    const parentGate = new Promise<void>((r) => (releaseParent = r));
+    let childFilled = false;
+    const child = s.createLayerAfter(baseDiff, parentGate, async (dir) => {
+      childFilled = true;
+      return fillWith(childFiles)(dir);
+    }, childDiff);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(childFilled, 'the child was filled while the parent did not exist yet');
+    assert.equal(await s.hasLayer(chainIdOf(baseDiff, childDiff)), false, 'and is not visible before its parent');
+    await s.createLayer(null, fillWith(baseFiles), { expectedDiffId: baseDiff });
+    releaseParent();
+    const info = await child;
+    assert.equal(info.chainId, chainIdOf(baseDiff, childDiff));
+    assert.equal(info.parent, baseDiff);
+    // A parent that fails takes the child with it, leaving no temp directory behind.
+    const failing = s.createLayerAfter(sha256('missing-parent'), Promise.reject(new Error('parent failed')), fillWith({ c: 'x' }), sha256(JSON.stringify({ c: 'x' })));
+    await assert.rejects(failing, /parent failed/);
+    assert.deepEqual(readdirSync(join(root, 'tmp')), []);
+  });
 });

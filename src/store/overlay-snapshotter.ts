@@ -73,10 +73,39 @@ export class OverlaySnapshotter implements Snapshotter {
     return this.fillLayer(parent, fill);
   }
 
+  /**
+   * createLayer for a layer whose parent is still being made: `fill` runs at once (a layer's
+   * directory never depends on its parent's content), and the layer is committed only after
+   * `parentReady` resolves and the parent exists. Lets a pull extract its layers in parallel
+   * while they still become visible strictly in order.
+   */
+  async createLayerAfter(
+    parent: Digest | null,
+    parentReady: Promise<unknown>,
+    fill: (dir: string) => Promise<{ diffId: Digest; size: number }>,
+    expectedDiffId: Digest,
+  ): Promise<LayerInfo> {
+    const expected = chainIdOf(parent, expectedDiffId);
+    // Awaited below, after the fill; until then a rejection must not count as unhandled.
+    parentReady.catch(() => {});
+    return this.locks.run(expected, async () => {
+      const existing = await this.readLayer(expected);
+      if (existing) {
+        await parentReady;
+        return existing;
+      }
+      return this.fillLayer(parent, fill, expectedDiffId, async () => {
+        await parentReady;
+        if (parent && !(await this.hasLayer(parent))) throw failedPrecondition(`parent layer ${parent} does not exist`);
+      });
+    });
+  }
+
   private async fillLayer(
     parent: Digest | null,
     fill: (dir: string) => Promise<{ diffId: Digest; size: number }>,
     expectedDiffId?: Digest,
+    beforeCommit?: () => Promise<void>,
   ): Promise<LayerInfo> {
     const work = join(this.tmpDir, `layer-${randomBytes(8).toString('hex')}`);
     await mkdir(join(work, 'fs'), { recursive: true, mode: 0o755 });
@@ -85,6 +114,7 @@ export class OverlaySnapshotter implements Snapshotter {
       if (expectedDiffId && diffId !== expectedDiffId) {
         throw invalidArgument(`layer content does not match its diff ID: expected ${expectedDiffId}, got ${diffId}`);
       }
+      await beforeCommit?.();
       const chainId = chainIdOf(parent, diffId);
       const existing = await this.readLayer(chainId);
       if (existing) {

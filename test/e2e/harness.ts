@@ -60,6 +60,8 @@ export class TestDaemon {
   readonly dataRoot: string;
   proc?: ChildProcess;
   log = '';
+  /** Extra daemon flags (e.g. --insecure-registry). */
+  args: string[] = [];
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
@@ -71,8 +73,9 @@ export class TestDaemon {
     return `unix://${this.socket}`;
   }
 
-  static async start(opts: { busybox?: boolean } = {}): Promise<TestDaemon> {
+  static async start(opts: { busybox?: boolean; args?: string[] } = {}): Promise<TestDaemon> {
     const d = new TestDaemon();
+    d.args = opts.args ?? [];
     await d.startProcess();
     if (opts.busybox !== false) {
       const r = await d.berth(['import', BUSYBOX_TAR, 'busybox']);
@@ -82,7 +85,7 @@ export class TestDaemon {
   }
 
   async startProcess(): Promise<void> {
-    this.proc = spawn(process.execPath, [BERTH, 'daemon', '--host', this.host, '--data-root', this.dataRoot, '--log-level', 'debug'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [BERTH, 'daemon', '--host', this.host, '--data-root', this.dataRoot, '--log-level', 'debug', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     const proc = this.proc;
@@ -93,7 +96,9 @@ export class TestDaemon {
   }
 
   berth(args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-    return run(process.execPath, [BERTH, '-H', this.host, ...args], opts);
+    // Registry credentials (berth login) stay in this daemon's temp dir.
+    const env = opts.env ?? { ...process.env, BERTH_CONFIG: join(this.dir, 'berth-config') };
+    return run(process.execPath, [BERTH, '-H', this.host, ...args], { ...opts, env });
   }
 
   /** The real docker CLI pointed at this daemon. */

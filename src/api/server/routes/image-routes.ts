@@ -1,7 +1,9 @@
+import { chainIds } from '../../../core/digest.js';
 import { invalidArgument, notImplemented } from '../../../core/errors.js';
 import { matchLabels } from '../../../engine/containers/filter-containers.js';
 import { importImage } from '../../../engine/images/import-image.js';
 import { JsonStream } from '../json-stream.js';
+import { pull } from './registry-routes.js';
 import { qbool, qfilters, sendJson, type RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
 import { inspectImage, summarizeImage } from '../views/image-view.js';
@@ -49,28 +51,30 @@ async function history(ctx: RequestContext): Promise<void> {
   const { engine } = ctx;
   const v = await engine.images.view(engine.images.get(ctx.params.name!));
   const entries = v.config.history ?? [];
-  const sizes = v.config.rootfs.diff_ids;
+  const chains = chainIds(v.config.rootfs.diff_ids);
   let layer = 0;
-  const rows = entries.map((h) => {
-    const size = h.empty_layer ? 0 : (sizes[layer++] ? 0 : 0);
-    return { Id: '<missing>', Created: Math.floor(Date.parse(h.created ?? v.record.addedAt) / 1000), CreatedBy: h.created_by ?? '', Tags: null, Size: size, Comment: h.comment ?? '' };
-  });
+  const rows = [];
+  for (const h of entries) {
+    let size = 0;
+    if (!h.empty_layer) {
+      const chain = chains[layer++];
+      if (chain) size = (await engine.ctx.snapshotter.layer(chain).catch(() => ({ size: 0 }))).size;
+    }
+    rows.push({ Id: '<missing>', Created: Math.floor(Date.parse(h.created ?? v.record.addedAt) / 1000), CreatedBy: h.created_by ?? '', Tags: null as string[] | null, Size: size, Comment: h.comment ?? '' });
+  }
   rows.reverse();
   if (rows[0]) {
     rows[0].Id = v.record.id;
-    rows[0].Tags = v.tags.length ? (v.tags.map(shortTag) as never) : null;
+    rows[0].Tags = v.tags.length ? v.tags.map(shortTag) : null;
   }
   sendJson(ctx, 200, rows);
 }
 
-/** `POST /images/create`: import (fromSrc) here; pull (fromImage) belongs to the registry client. */
+/** `POST /images/create`: import (fromSrc) here; pull (fromImage) in registry-routes.ts. */
 async function createImage(ctx: RequestContext): Promise<void> {
   const fromSrc = ctx.query.get('fromSrc');
   const fromImage = ctx.query.get('fromImage');
-  if (fromImage) {
-    const tag = ctx.query.get('tag');
-    throw notImplemented(`cannot pull ${fromImage}${tag ? `:${tag}` : ''}: pulling from registries is not implemented yet`);
-  }
+  if (fromImage) return pull(ctx);
   if (fromSrc !== '-') {
     if (fromSrc) throw notImplemented('importing from a URL is not implemented yet');
     throw invalidArgument('either fromSrc or fromImage must be given');

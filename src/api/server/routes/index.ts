@@ -8,6 +8,8 @@ import { notImplementedRoutes } from './not-implemented-routes.js';
 import { networkRoutes } from './network-routes.js';
 import { volumeRoutes } from './volume-routes.js';
 import { archiveRoutes } from './archive-routes.js';
+import { registryRoutes } from './registry-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { systemRoutes } from './system-routes.js';
 
 const SWARM_MESSAGE =
@@ -17,6 +19,8 @@ export function buildRoutes(): Router {
   const r = new Router();
   systemRoutes(r);
   containerRoutes(r);
+  registryRoutes(r);
+  exportRoutes(r);
   imageRoutes(r);
   buildApiRoutes(r);
   networkRoutes(r);

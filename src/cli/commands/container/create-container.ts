@@ -1,19 +1,12 @@
-import { ApiError, jsonMessages } from '../../../api/client/api-client.js';
+import { ApiError } from '../../../api/client/api-client.js';
+import { pullThroughDaemon } from '../registry/pull.js';
 import { StatusError, type CliEnv } from '../../command.js';
 import { isNoSuchImage } from './container-io.js';
 import type { CreateRequest } from './create-flags.js';
 
-/** Pull an image through the daemon, printing docker's plain progress lines. */
+/** Pull an image through the daemon, showing docker's progress on stderr. */
 export async function pullImage(env: CliEnv, image: string, platform?: string, quiet = false): Promise<void> {
-  const at = image.lastIndexOf('@');
-  const colon = image.lastIndexOf(':');
-  const slash = image.lastIndexOf('/');
-  const [fromImage, tag] = at > 0 ? [image.slice(0, at), image.slice(at + 1)] : colon > slash ? [image.slice(0, colon), image.slice(colon + 1)] : [image, 'latest'];
-  const res = await env.client.stream('POST', '/images/create', { query: { fromImage, tag, platform } });
-  for await (const m of jsonMessages(res.body)) {
-    if (m.error) throw new StatusError(`berth: ${String(m.error)}`, 125);
-    if (!quiet && m.status && !m.progressDetail) env.stderr.write(`${m.id ? `${String(m.id)}: ` : ''}${String(m.status)}\n`);
-  }
+  await pullThroughDaemon(env, image, { platform, out: env.stderr, quiet, errorPrefix: 'berth: ', errorStatus: 125 });
 }
 
 /** `POST /containers/create`, pulling the image first when it is missing (docker's --pull=missing). */
