@@ -32,6 +32,9 @@ typedef struct {
   int fd;
   int closed;
   int shutdown_pending;
+  int closing;     /* uv_close called: the fd goes as soon as libuv lets go of it */
+  int close_done;  /* ... and it went */
+  int finalized;   /* the JS handle was garbage-collected: free on close_done */
   napi_env env;
   napi_ref on_data;
   napi_ref on_drain;
@@ -54,6 +57,7 @@ static void call_js(conn *c, napi_ref ref, napi_value arg) {
 }
 
 static void update_poll(conn *c);
+static void begin_close(conn *c);
 
 static void flush_queue(conn *c) {
   while (c->head) {
@@ -85,6 +89,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
         uv_poll_stop(&c->poll);
         c->closed = 1;
         call_js(c, c->on_data, NULL);
+        begin_close(c);
         return;
       }
       napi_handle_scope scope;
@@ -111,19 +116,30 @@ static void on_uv_close(uv_handle_t *h) {
   conn *c = (conn *)h->data;
   /* The fd may only be closed once libuv no longer polls it. */
   if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
   while (c->head) { pkt *p = c->head; c->head = p->next; free(p); }
-  free(c);
+  c->close_done = 1;
+  if (c->finalized) free(c);
+}
+
+/* Release the fd now rather than when the JS handle is collected (a daemon may see thousands). */
+static void begin_close(conn *c) {
+  c->closed = 1;
+  if (c->closing) return;
+  c->closing = 1;
+  uv_poll_stop(&c->poll);
+  uv_close((uv_handle_t *)&c->poll, on_uv_close);
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   conn *c = (conn *)data;
-  c->closed = 1;
   napi_delete_reference(env, c->on_data);
   napi_delete_reference(env, c->on_drain);
   napi_async_destroy(env, c->async);
-  uv_poll_stop(&c->poll);
-  uv_close((uv_handle_t *)&c->poll, on_uv_close);
+  c->finalized = 1;
+  if (c->close_done) free(c);
+  else begin_close(c);
 }
 
 static conn *get_conn(napi_env env, napi_value v) {
@@ -219,10 +235,9 @@ napi_value seqpacket_close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   conn *c = get_conn(env, argv[0]);
-  if (c && !c->closed) {
-    c->closed = 1;
-    uv_poll_stop(&c->poll);
+  if (c && !c->closing) {
     shutdown(c->fd, SHUT_RDWR);
+    begin_close(c);
   }
   return NULL;
 }

@@ -24,6 +24,8 @@ const info: Loader = () => import('./commands/system/info.js');
 const build: Loader = () => import('./commands/image/build.js');
 const builderPrune: Loader = () => import('./commands/image/builder-prune.js');
 const cp: Loader = () => import('./commands/container/cp.js');
+const exec: Loader = () => import('./commands/container/exec.js');
+const attach: Loader = () => import('./commands/container/attach.js');
 const port: Loader = () => import('./commands/container/port.js');
 const networkCreate: Loader = () => import('./commands/network/create.js');
 const networkLs: Loader = () => import('./commands/network/ls.js');
@@ -95,6 +97,10 @@ export const COMMANDS: Record<string, Loader> = {
   'builder prune': builderPrune,
   cp,
   'container cp': cp,
+  exec,
+  'container exec': exec,
+  attach,
+  'container attach': attach,
   port,
   'container port': port,
   'network create': networkCreate,
@@ -159,8 +165,10 @@ Management Commands:
   daemon      Run the berth daemon (berth daemon --help)
 
 Commands:
+  attach      Attach local standard input, output, and error streams to a running container
   cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  exec        Execute a command in a running container
   export      Export a container's filesystem as a tar archive
   history     Show the history of an image
   inspect     Return low-level information on containers or images

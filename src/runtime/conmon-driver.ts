@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { EngineError } from '../core/errors.js';
+import { conflict, EngineError, errnoCode } from '../core/errors.js';
 import { runtimeMessage } from './runc-driver.js';
 
 export interface ConmonCreateOptions {
@@ -179,7 +179,14 @@ export class ConmonDriver {
  */
 export async function resizeConsole(bundleDir: string, height: number, width: number): Promise<void> {
   // Non-blocking: conmon holds the read side open for as long as it runs; without it, ENXIO.
-  const fh = await open(join(bundleDir, 'ctl'), constants.O_WRONLY | constants.O_NONBLOCK);
+  let fh;
+  try {
+    fh = await open(join(bundleDir, 'ctl'), constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    // ENXIO: nobody reads the fifo, the monitor is gone; ENOENT: it never made one.
+    if (errnoCode(e) === 'ENXIO' || errnoCode(e) === 'ENOENT') throw conflict('the container or exec is not running');
+    throw e;
+  }
   try {
     await fh.write(`1 ${height} ${width}\n`);
   } finally {

@@ -67,7 +67,8 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
       pidFile: join(dir, 'pidfile'),
       conmonPidFile: join(dir, 'conmon.pid'),
       stdin: c.config.OpenStdin,
-      leaveStdinOpen: !c.config.StdinOnce,
+      // dockerd closes a TTY's stdin on neither detach nor a client's EOF, StdinOnce or not.
+      leaveStdinOpen: !c.config.StdinOnce || c.config.Tty,
       tty: c.config.Tty,
     });
     await svc.attach.connectPending(ctx.paths.socketDir, c.id);

@@ -18,7 +18,7 @@ const command: Command = {
     }
     if (p.args.length > 1) throw new StatusError('you cannot start and attach multiple containers at once', 1);
     const info = await env.client.json<{ Id: string; Config: { Tty: boolean; OpenStdin: boolean } }>('GET', `/containers/${encodeURIComponent(p.args[0]!)}/json`);
-    const streams = await attachStreams(env, info.Id, { stdin: Boolean(p.flags.interactive) && info.Config.OpenStdin, stdout: true, stderr: true, tty: info.Config.Tty });
+    const streams = await attachStreams(env, info.Id, { stdin: Boolean(p.flags.interactive) && info.Config.OpenStdin, stdout: true, stderr: true, tty: info.Config.Tty, detachKeys: p.flags['detach-keys'] as string | undefined });
     const status = waitForExit(env.client, info.Id, 'next-exit');
     status.catch(() => {});
     try {
@@ -28,6 +28,7 @@ const command: Command = {
       if (e instanceof ApiError) throw new StatusError(`Error response from daemon: ${e.message}`, startFailureStatus(e));
       throw e;
     }
+    if ((await Promise.race([streams.done, status.then(() => 'exited' as const)])) === 'detached') return 0;
     const code = await status;
     await streams.done;
     return code;
