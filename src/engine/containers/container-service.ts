@@ -158,8 +158,8 @@ export class ContainerService {
   remove(ref: string, opts: RemoveOptions) {
     return removeContainer(this, ref, opts);
   }
-  wait(ref: string, condition?: string): Promise<WaitResult> {
-    return waitContainer(this, ref, condition);
+  wait(ref: string, condition?: string, signal?: AbortSignal): Promise<WaitResult> {
+    return waitContainer(this, ref, condition, signal);
   }
   get(ref: string): ContainerRecord {
     return this.ctx.containers.get(ref);
