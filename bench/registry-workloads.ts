@@ -52,7 +52,7 @@ export const registryWorkloads: Workload[] = [
       await e.docker(['rmi', '-f', ref(ctx)]);
       return ms(await e.docker(['pull', '-q', ref(ctx)]), 'pull');
     },
-    limit: 'gunzip and tar extraction of 100 MB',
+    limit: 'each layer is downloaded and verified, then read back, gunzipped and parsed in node and written by a chrooted extract worker; the node side is single-threaded',
   },
   {
     id: 'push-100mb',
@@ -76,6 +76,6 @@ export const registryWorkloads: Workload[] = [
         await target.stop();
       }
     },
-    limit: 'gzip of 100 MB of layers',
+    limit: 'the uploads of 100 MB of layers',
   },
 ];

@@ -261,7 +261,9 @@ describe('networks', () => {
     // the after() hook checks that stopping the daemon leaves nothing at all.
     assert.ok(links.trim().split('\n').filter(Boolean).length <= POOL_SIZE, `no veth left on the default bridge beyond the spare sandboxes: ${links}`);
     const rules = (await import('node:child_process')).spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout;
-    assert.equal(rules.split('\n').filter((l) => l.includes('--to-destination') && l.includes('BERTH')).length, 0, rules);
+    // Only this daemon's chains: other daemons on the host (other data roots) are not ours to judge.
+    const ours = `BERTH-${daemonTag(d.dataRoot)}`;
+    assert.equal(rules.split('\n').filter((l) => l.includes('--to-destination') && l.includes(ours)).length, 0, rules);
     await d.stopDaemon();
     assert.deepEqual(await hostLeftovers(d.dataRoot), []);
     await d.startProcess();
