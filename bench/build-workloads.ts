@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CmdResult } from './engines.js';
-import type { Workload } from './workload.js';
+import { succeeded, type Workload } from './workload.js';
 
-function ms(r: CmdResult, what: string): number {
-  if (r.code !== 0) throw new Error(`${what}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  return r.ms;
-}
+const ms = (r: CmdResult, what: string) => succeeded(r, what).ms;
 
 const small = (work: string) => join(work, 'ctx-small');
 const big = (work: string) => join(work, 'ctx-big');

@@ -1,11 +1,5 @@
-import type { CmdResult } from './engines.js';
 import { rssMb } from './proc-stats.js';
-import type { Workload } from './workload.js';
-
-function ok(r: CmdResult, what: string): CmdResult {
-  if (r.code !== 0) throw new Error(`${what}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  return r;
-}
+import { succeeded, type Workload } from './workload.js';
 
 const sum = async (pids: number[]) => (await Promise.all(pids.map(rssMb))).reduce((a, b) => a + b, 0);
 
@@ -32,7 +26,7 @@ export const memoryWorkloads: Workload[] = [
     measure: async (e) => {
       const ids: string[] = [];
       try {
-        for (let i = 0; i < 5; i++) ids.push(ok(await e.docker(['run', '-d', 'busybox', 'sleep', '600']), 'run -d').stdout.trim());
+        for (let i = 0; i < 5; i++) ids.push(succeeded(await e.docker(['run', '-d', 'busybox', 'sleep', '600']), 'run -d').stdout.trim());
         await new Promise((r) => setTimeout(r, 500));
         let total = 0;
         for (const id of ids) total += await sum(await e.monitorPids(id));

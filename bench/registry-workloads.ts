@@ -4,15 +4,12 @@ import { makeTar } from '../src/layers/layer-fixtures.js';
 import { LocalRegistry } from '../test/e2e/registry-harness.js';
 import { buildImage, uploadImage, type LayerBlob } from '../test/e2e/registry-fixtures.js';
 import type { CmdResult, Engine } from './engines.js';
-import type { BenchContext, Workload } from './workload.js';
+import { succeeded, type BenchContext, type Workload } from './workload.js';
 
 const REPO = 'bench/app';
 const LAYER_BYTES = 25 << 20;
 
-function ms(r: CmdResult, what: string): number {
-  if (r.code !== 0) throw new Error(`${what}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  return r.ms;
-}
+const ms = (r: CmdResult, what: string) => succeeded(r, what).ms;
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 

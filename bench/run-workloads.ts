@@ -1,13 +1,9 @@
-import { type CmdResult, type Engine } from './engines.js';
-import type { Workload } from './workload.js';
+import type { CmdResult } from './engines.js';
+import { succeeded, type Workload } from './workload.js';
 
-function ok(r: CmdResult, what: string): CmdResult {
-  if (r.code !== 0) throw new Error(`${what}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  return r;
-}
 
 async function timed(run: Promise<CmdResult>, what: string): Promise<number> {
-  return ok(await run, what).ms;
+  return succeeded(await run, what).ms;
 }
 
 /** Container start-up workloads: one `run`, twenty at once, and a run/exec/remove cycle. */
@@ -37,7 +33,7 @@ export const runWorkloads: Workload[] = [
     measure: async (e) => {
       const t0 = process.hrtime.bigint();
       const rs = await Promise.all(Array.from({ length: 20 }, () => e.docker(['run', '--rm', 'busybox', 'true'])));
-      for (const r of rs) ok(r, 'parallel run');
+      for (const r of rs) succeeded(r, 'parallel run');
       return Number(process.hrtime.bigint() - t0) / 1e6;
     },
     limit: 'two cores: the twenty conmon/runc/CNI process trees compete for CPU',
@@ -49,9 +45,9 @@ export const runWorkloads: Workload[] = [
     target: 0.5,
     measure: async (e) => {
       const t0 = process.hrtime.bigint();
-      const id = ok(await e.docker(['run', '-d', 'busybox', 'sleep', '60']), 'run -d').stdout.trim();
-      ok(await e.docker(['exec', id, 'true']), 'exec');
-      ok(await e.docker(['rm', '-f', id]), 'rm -f');
+      const id = succeeded(await e.docker(['run', '-d', 'busybox', 'sleep', '60']), 'run -d').stdout.trim();
+      succeeded(await e.docker(['exec', id, 'true']), 'exec');
+      succeeded(await e.docker(['rm', '-f', id]), 'rm -f');
       return Number(process.hrtime.bigint() - t0) / 1e6;
     },
     limit: '`runc exec` and stopping the container (SIGKILL, then conmon reports the exit) dominate',

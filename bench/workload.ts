@@ -1,4 +1,4 @@
-import type { Engine } from './engines.js';
+import type { CmdResult, Engine } from './engines.js';
 
 /** What every workload may use: a scratch directory and the shared loopback registry. */
 export interface BenchContext {
@@ -22,4 +22,10 @@ export interface Workload {
   measure: (e: Engine, ctx: BenchContext) => Promise<number>;
   /** What limits berth here, for the report when the target is missed. */
   limit?: string;
+}
+
+/** The command's result, or an error quoting its last line of output. */
+export function succeeded(r: CmdResult, what: string): CmdResult {
+  if (r.code !== 0) throw new Error(`${what}: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  return r;
 }
