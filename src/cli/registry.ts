@@ -47,6 +47,9 @@ const exportFs: Loader = () => import('./commands/registry/export.js');
 const history: Loader = () => import('./commands/registry/history.js');
 const imagePrune: Loader = () => import('./commands/registry/prune.js');
 const imageRollback: Loader = () => import('./commands/registry/rollback.js');
+const containerPrune: Loader = () => import('./commands/container/prune.js');
+const systemDf: Loader = () => import('./commands/system/df.js');
+const systemPrune: Loader = () => import('./commands/system/prune.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -129,6 +132,9 @@ export const COMMANDS: Record<string, Loader> = {
   'image prune': imagePrune,
   'image rollback': imageRollback,
   'container export': exportFs,
+  'container prune': containerPrune,
+  'system df': systemDf,
+  'system prune': systemPrune,
 };
 
 export const TOP_LEVEL_HELP = `

@@ -11,6 +11,7 @@ import { archiveRoutes } from './archive-routes.js';
 import { registryRoutes } from './registry-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { housekeepingRoutes } from './housekeeping-routes.js';
 
 const SWARM_MESSAGE =
   'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
@@ -26,6 +27,7 @@ export function buildRoutes(): Router {
   networkRoutes(r);
   volumeRoutes(r);
   archiveRoutes(r);
+  housekeepingRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {
