@@ -44,6 +44,7 @@ export async function handleExit(svc: ContainerService, id: string, exitCode: nu
 /** With the container lock held. */
 export async function recordExit(svc: ContainerService, c: ContainerRecord, exitCode: number): Promise<void> {
   const { ctx } = svc;
+  svc.health.stop(c.id);
   await ctx.runc.deleteStopped(c.id).catch((e: unknown) => ctx.log.warn('runc delete failed', { id: c.id, error: String(e) }));
   await svc.extendStop(c);
   unmountRootfs(ctx, c.id);

@@ -28,6 +28,7 @@ export async function startContainer(svc: ContainerService, ref: string): Promis
   const c = ctx.containers.get(ref);
   return ctx.containers.locks.run(c.id, async () => {
     if (guards.start(c) === 'already-running') return false;
+    svc.restarts.reset(c.id);
     try {
       await startLocked(svc, c);
     } catch (e) {
@@ -86,9 +87,11 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
       StartedAt: new Date().toISOString(),
     };
     c.manuallyStopped = false;
+    svc.health.start(c);
     await ctx.containers.save(c);
     ctx.events.publish('container', 'start', c.id, eventAttributes(c));
   } catch (e) {
+    svc.health.stop(c.id);
     await ctx.runc.delete(c.id, true).catch(() => {});
     await svc.extendStop(c);
     unmountRootfs(ctx, c.id);

@@ -16,7 +16,15 @@ export interface StopOptions {
 export async function stopContainer(svc: ContainerService, ref: string, opts: StopOptions = {}): Promise<boolean> {
   const { ctx } = svc;
   const c = ctx.containers.get(ref);
-  if (guards.stop(c) === 'not-running') return false;
+  const wasRestarting = c.state.Restarting;
+  await svc.restarts.cancel(c);
+  if (guards.stop(c) === 'not-running') {
+    if (!wasRestarting) return false;
+    c.manuallyStopped = true;
+    await ctx.containers.save(c);
+    ctx.events.publish('container', 'stop', c.id, eventAttributes(c));
+    return true;
+  }
   c.manuallyStopped = true;
   const exited = svc.waiters.nextExit(c.id);
   const sig = parseSignal(opts.signal || c.config.StopSignal, 'SIGTERM');
