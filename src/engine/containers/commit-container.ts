@@ -10,6 +10,7 @@ import { applyChanges } from '../images/config-changes.js';
 import { writeImage } from '../images/write-image.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 export interface CommitOptions {
   /** repository[:tag] */
@@ -65,7 +66,7 @@ export async function commitContainer(svc: ContainerService, ref: string, opts: 
       const layer = await ctx.snapshotter.createLayer(c.snapshotParent, (dir) => applyLayer(dir, ctx.content.createReadStream(blob.digest), { whiteouts: 'overlay' }), {
         expectedDiffId: packed.diffId,
       });
-      const created = new Date().toISOString();
+      const created = nowRfc3339Nano();
       const config: ImageConfig = {
         ...base.config,
         created,

@@ -11,6 +11,7 @@ import { randomName } from './random-name.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { specInputFor } from './spec-input.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 export interface CreateOptions {
   name?: string;
@@ -65,7 +66,7 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
     const record: ContainerRecord = {
       id,
       name,
-      created: new Date().toISOString(),
+      created: nowRfc3339Nano(),
       path: args[0]!,
       args: args.slice(1),
       image: image.record.id,

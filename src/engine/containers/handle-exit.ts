@@ -6,6 +6,7 @@ import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { removeLocked } from './remove-container.js';
 import { unmountRootfs } from './rootfs.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** conmon writes the exit status (128+signal when killed) into exitDir/<id>. */
 export async function readExitFile(exitDir: string, id: string): Promise<number | undefined> {
@@ -62,7 +63,7 @@ export async function recordExit(svc: ContainerService, c: ContainerRecord, exit
     Pid: 0,
     ExitCode: exitCode,
     OOMKilled: oomKilled,
-    FinishedAt: new Date().toISOString(),
+    FinishedAt: nowRfc3339Nano(),
   };
   await ctx.containers.save(c);
   if (oomKilled) ctx.events.publish('container', 'oom', c.id, eventAttributes(c));

@@ -4,6 +4,7 @@ import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { runProbe } from './run-probe.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** Docker's defaults (https://docs.docker.com/reference/dockerfile/#healthcheck). */
 const DEFAULT_INTERVAL_MS = 30_000;
@@ -93,18 +94,18 @@ export class HealthMonitors {
     if (!c.state.Running || c.state.Paused || !c.state.Health) return;
     const hc = c.config.Healthcheck ?? {};
     const timeoutMs = nsToMs(hc.Timeout) || DEFAULT_TIMEOUT_MS;
-    const start = new Date();
+    const start = nowRfc3339Nano();
     let entry: HealthLogEntry;
     try {
       const r = await runProbe(ctx, c, args, { timeoutMs });
       entry = {
-        Start: start.toISOString(),
-        End: new Date().toISOString(),
+        Start: start,
+        End: nowRfc3339Nano(),
         ExitCode: r.code,
         Output: r.timedOut ? `Health check exceeded timeout (${goDuration(timeoutMs)})` : r.output,
       };
     } catch (e) {
-      entry = { Start: start.toISOString(), End: new Date().toISOString(), ExitCode: -1, Output: String((e as Error)?.message ?? e) };
+      entry = { Start: start, End: nowRfc3339Nano(), ExitCode: -1, Output: String((e as Error)?.message ?? e) };
     }
     // The container may have stopped (and its monitor with it) while the probe ran.
     if (!this.timers.has(c.id) || !c.state.Running || !c.state.Health) return;

@@ -15,6 +15,7 @@ import { mountRootfs, unmountRootfs } from './rootfs.js';
 import { guards } from './state-guards.js';
 import { removeLocked } from './remove-container.js';
 import { logSizeBytes } from './create-container.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -84,7 +85,7 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
       Pid: pid,
       ExitCode: 0,
       Error: '',
-      StartedAt: new Date().toISOString(),
+      StartedAt: nowRfc3339Nano(),
     };
     c.manuallyStopped = false;
     svc.health.start(c);

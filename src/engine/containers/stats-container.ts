@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { readCgroupStats, systemCpuUsage, parseNetDev, type CgroupSample, type NetStats } from '../../runtime/cgroup-stats.js';
 import { ZERO_TIME } from '../../core/container-types.js';
 import type { ContainerService } from './container-service.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** One stats sample in the Engine API's shape, without the `pre*` fields the API layer adds. */
 export interface StatsSample extends CgroupSample {
@@ -50,7 +51,7 @@ export async function containerStats(svc: ContainerService, ref: string): Promis
   cg.memory_stats.limit = limit === undefined || limit > ctx.host.memTotal ? ctx.host.memTotal : limit;
   const sample: StatsSample = {
     ...cg,
-    read: new Date().toISOString(),
+    read: nowRfc3339Nano(),
     name: c.name,
     id: c.id,
     num_procs: 0,

@@ -1,5 +1,5 @@
-import type { Command } from '../../command.js';
-import { UsageError, type FlagValues } from '../../flags.js';
+import { StatusError, type Command } from '../../command.js';
+import type { FlagValues } from '../../flags.js';
 import { forEachTarget } from './for-each.js';
 import { bytesFlag, parseCpus, parseRestart } from './create-flags.js';
 
@@ -21,7 +21,7 @@ function updateBody(flags: FlagValues): Record<string, unknown> {
   set('PidsLimit', flags['pids-limit']);
   if (flags.cpus !== undefined) body.NanoCpus = parseCpus(String(flags.cpus));
   if (flags.restart !== undefined) body.RestartPolicy = parseRestart(String(flags.restart));
-  if (Object.keys(body).length === 0) throw new UsageError('you must provide one or more flags when using this command');
+  if (Object.keys(body).length === 0) throw new StatusError('you must provide one or more flags when using this command', 1);
   return body;
 }
 
