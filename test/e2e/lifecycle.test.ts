@@ -46,6 +46,12 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal((await apiCall(d.socket, 'POST', '/containers/pz/unpause')).status, 409);
     assert.equal((await d.berth(['pause', 'nosuch'])).code, 1);
     await d.berth(['rm', '-f', 'pz']);
+    // Stopping a paused container delivers the stop signal (dockerd thaws it after signalling).
+    await runDetached(['--name', 'pt', 'busybox', 'sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done']);
+    await d.berth(['pause', 'pt']);
+    assert.equal((await d.berth(['stop', '-t', '30', 'pt'])).code, 0);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.ExitCode}} {{.State.Paused}}', 'pt'])).stdout.trim(), '7 false', 'the trap ran: no SIGKILL');
+    await d.berth(['rm', 'pt']);
     const stopped = await d.berth(['create', 'busybox', 'true']);
     const r = await d.berth(['pause', stopped.stdout.trim()]);
     assert.equal(r.code, 1);

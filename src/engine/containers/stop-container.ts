@@ -2,6 +2,7 @@ import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { parseSignal } from './signals.js';
 import { guards } from './state-guards.js';
+import { thawAfterSignal } from './thaw-after-signal.js';
 
 export interface StopOptions {
   /** Seconds to wait before SIGKILL; -1 waits forever. Default: StopTimeout or 10. */
@@ -31,6 +32,7 @@ export async function stopContainer(svc: ContainerService, ref: string, opts: St
   const timeout = opts.timeout ?? c.config.StopTimeout ?? 10;
   await ctx.runc.kill(c.id, String(sig)).catch(() => {});
   ctx.events.publish('container', 'kill', c.id, eventAttributes(c, { signal: String(sig) }));
+  await thawAfterSignal(svc, c);
   if (timeout >= 0) {
     const timedOut = await Promise.race([exited.then(() => false), delay(timeout * 1000).then(() => true)]);
     if (timedOut && c.state.Running) {
