@@ -67,6 +67,7 @@ export async function recordExit(svc: ContainerService, c: ContainerRecord, exit
   };
   await ctx.containers.save(c);
   if (oomKilled) ctx.events.publish('container', 'oom', c.id, eventAttributes(c));
-  ctx.events.publish('container', 'die', c.id, eventAttributes(c, { exitCode: String(exitCode) }));
+  const ranFor = (Date.parse(c.state.FinishedAt) - Date.parse(c.state.StartedAt)) / 1000;
+  ctx.events.publish('container', 'die', c.id, eventAttributes(c, { execDuration: String(Math.max(0, Math.round(ranFor)) || 0), exitCode: String(exitCode) }));
   svc.waiters.exited(c.id, exitCode);
 }

@@ -48,10 +48,11 @@ export class RestartPolicies {
 
   constructor(private readonly svc: ContainerService) {}
 
-  /** A user started or restarted the container: its policy applies again, from a fresh backoff. */
-  reset(id: string): void {
-    this.cancelled.delete(id);
-    this.delays.delete(id);
+  /** A user started or restarted the container: its policy applies again, from a fresh backoff and count. */
+  reset(c: ContainerRecord): void {
+    this.cancelled.delete(c.id);
+    this.delays.delete(c.id);
+    c.restartCount = 0;
   }
 
   /** A user stopped or removed the container: no restart for the exit this causes. */
@@ -67,7 +68,8 @@ export class RestartPolicies {
   }
 
   forget(id: string): void {
-    this.reset(id);
+    this.cancelled.delete(id);
+    this.delays.delete(id);
     const t = this.timers.get(id);
     if (t) clearTimeout(t);
     this.timers.delete(id);
@@ -85,6 +87,8 @@ export class RestartPolicies {
     const ranFor = Date.parse(c.state.FinishedAt) - Date.parse(c.state.StartedAt);
     const delay = nextDelay(this.delays.get(c.id), Number.isFinite(ranFor) ? ranFor : 0);
     this.delays.set(c.id, delay);
+    // dockerd counts the restart when it decides on it, so inspect shows it during the wait.
+    c.restartCount++;
     c.state = { ...c.state, Restarting: true, Status: 'restarting' };
     await this.svc.ctx.containers.save(c);
     this.schedule(c, delay);
@@ -121,7 +125,6 @@ export class RestartPolicies {
     try {
       await ctx.containers.locks.run(c.id, async () => {
         if (this.cancelled.has(c.id) || !ctx.containers.find(c.id) || c.state.Running || c.removing) return;
-        c.restartCount++;
         await startLocked(this.svc, c);
       });
     } catch (e) {

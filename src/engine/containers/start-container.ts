@@ -29,7 +29,7 @@ export async function startContainer(svc: ContainerService, ref: string): Promis
   const c = ctx.containers.get(ref);
   return ctx.containers.locks.run(c.id, async () => {
     if (guards.start(c) === 'already-running') return false;
-    svc.restarts.reset(c.id);
+    svc.restarts.reset(c);
     try {
       await startLocked(svc, c);
     } catch (e) {
