@@ -123,6 +123,15 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     const ev = await d.berth(['events', '--since', since, '--until', String(Date.now() / 1000 + 0.5), '--filter', 'event=rename', '--format', '{{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}']);
     assert.equal(ev.stdout, '/rn1 rn3\n');
     await d.berth(['rm', '-f', 'rn1', 'rn2', 'rn3']);
+    // On a user network the embedded DNS answers to the new name, not the old one.
+    assert.equal((await d.berth(['network', 'create', 'rnnet'])).code, 0);
+    await runDetached(['--name', 'before-rename', '--network', 'rnnet', 'busybox', 'sleep', '1000']);
+    assert.equal((await d.berth(['rename', 'before-rename', 'after-rename'])).code, 0);
+    const found = await d.berth(['run', '--rm', '--network', 'rnnet', 'busybox', 'nslookup', 'after-rename']);
+    assert.equal(found.code, 0, found.stdout + found.stderr);
+    assert.notEqual((await d.berth(['run', '--rm', '--network', 'rnnet', 'busybox', 'nslookup', 'before-rename'])).code, 0);
+    await d.berth(['rm', '-f', 'after-rename']);
+    await d.berth(['network', 'rm', 'rnnet']);
   });
 
   it('diffs the overlay upper dir (added, changed, deleted) and commits it into an image', async () => {

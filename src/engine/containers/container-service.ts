@@ -53,6 +53,8 @@ export interface ContainerExtension {
   start?(c: ContainerRecord, rootfs: string): Promise<StartContribution>;
   /** The process is gone, or a start failed: release what start acquired. Must be idempotent. */
   stop?(c: ContainerRecord): Promise<void>;
+  /** The container got a new name (`c.name`); the record is saved after this. */
+  rename?(c: ContainerRecord, oldName: string): void;
   /** The record is about to be deleted (also after a failed create). */
   remove?(c: ContainerRecord, opts: RemoveOptions): Promise<void>;
 }
@@ -144,6 +146,10 @@ export class ContainerService {
     for (const x of [...this.extensions].reverse()) {
       await x.stop?.(c).catch((e: unknown) => this.ctx.log.warn('releasing container resources failed', { id: c.id, error: String(e) }));
     }
+  }
+
+  extendRename(c: ContainerRecord, oldName: string): void {
+    for (const x of this.extensions) x.rename?.(c, oldName);
   }
 
   async extendRemove(c: ContainerRecord, opts: RemoveOptions): Promise<void> {

@@ -14,10 +14,12 @@ export async function renameContainer(svc: ContainerService, ref: string, newNam
     if (full === old) throw invalidArgument('Renaming a container with the same name as its current name');
     ctx.containers.reserveName(full, c.id);
     c.name = full;
+    svc.extendRename(c, old);
     try {
       await ctx.containers.save(c);
     } catch (e) {
       c.name = old;
+      svc.extendRename(c, full);
       ctx.containers.releaseName(full);
       throw e;
     }
