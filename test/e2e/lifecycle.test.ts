@@ -182,6 +182,13 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal(conflictCpu.status, 400);
     assert.equal((await d.berth(['inspect', '-f', '{{.HostConfig.Memory}}', id])).stdout.trim(), String(48 << 20), 'nothing changed');
     assert.equal((await d.berth(['update', 'up'])).code, 1, 'no flags');
+    // A stopped container gets the new limits at its next start.
+    const later = await d.berth(['create', 'busybox', 'sleep', '1000']);
+    assert.equal((await d.berth(['update', '-m', '40m', later.stdout.trim()])).code, 0);
+    await d.berth(['start', later.stdout.trim()]);
+    const applied = (await apiCall(d.socket, 'GET', `/containers/${later.stdout.trim()}/stats?stream=false&one-shot=true`)).json<Record<string, any>>();
+    assert.equal(applied.memory_stats.limit, 40 << 20);
+    await d.berth(['rm', '-f', later.stdout.trim()]);
     const rm = await d.berth(['run', '-d', '--rm', 'busybox', 'sleep', '1000']);
     const noRestart = await d.berth(['update', '--restart', 'always', rm.stdout.trim()]);
     assert.equal(noRestart.code, 1);

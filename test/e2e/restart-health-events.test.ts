@@ -73,6 +73,8 @@ describe('restart policies, healthchecks and events', () => {
     await d.berth(['run', '-d', '--name', 'rd', '--restart', 'unless-stopped', 'busybox', 'sh', '-c', 'sleep 0.5; exit 1']);
     await d.berth(['run', '-d', '--name', 'rs', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
     await d.berth(['run', '-d', '--name', 'rn', 'busybox', 'sleep', '1000']);
+    await d.berth(['run', '-d', '--name', 'rh', '--health-cmd', 'true', '--health-interval', '200ms', 'busybox', 'sleep', '1000']);
+    await until(async () => (await inspect('rh', '{{.State.Health.Status}}')) === 'healthy', 10_000, 'healthy before the restart');
     await d.berth(['stop', '-t', '0', 'ra', 'rs', 'rn']);
     // rd exits while no daemon runs: its policy applies when the daemon is back.
     await d.stopDaemon();
@@ -84,7 +86,11 @@ describe('restart policies, healthchecks and events', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await inspect('rs', '{{.State.Status}}'), 'exited', 'stopped by the user: stays down');
     assert.equal(await inspect('rn', '{{.State.Status}}'), 'exited');
-    await d.berth(['rm', '-f', 'ra', 'ru', 'rs', 'rn', 'rd']);
+    // An adopted container keeps its health state and its probes run again.
+    assert.equal(await inspect('rh', '{{.State.Health.Status}}'), 'healthy');
+    const last = JSON.parse(await inspect('rh', '{{json .State.Health.Log}}')).at(-1).End;
+    await until(async () => JSON.parse(await inspect('rh', '{{json .State.Health.Log}}')).at(-1).End !== last, 10_000, 'probes after the restart');
+    await d.berth(['rm', '-f', 'ra', 'ru', 'rs', 'rn', 'rd', 'rh']);
   });
 
   it('runs healthchecks: healthy, unhealthy, a hanging probe timed out, start period, events, ps status', async () => {
