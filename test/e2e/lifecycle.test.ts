@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiCall, apiStreamLines } from './api-call.js';
-import { run, TestDaemon, until } from './harness.js';
+import { spawn } from 'node:child_process';
+import { BERTH, run, TestDaemon, until } from './harness.js';
 
 describe('container lifecycle: pause, top, stats, rename, diff, commit, update, inspect', () => {
   let d: TestDaemon;
@@ -104,6 +105,16 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal(docker.code, 0, docker.stderr);
     assert.match(docker.stdout, /^st [\d.]+[KMG]?i?B \/ 64MiB 1\n$/);
     assert.equal((await d.berth(['stats', '--no-stream', 'nosuch'])).code, 1);
+    assert.equal((await d.berth(['stats', 'nosuch'])).code, 1);
+    // The live view redraws about once a second until interrupted.
+    const live = spawn(process.execPath, [BERTH, '-H', d.host, 'stats', 'st'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let screen = '';
+    live.stdout.on('data', (b: Buffer) => (screen += b.toString()));
+    await until(() => screen.split('\x1b[2J').length >= 3, 10_000, 'two redraws');
+    live.kill('SIGINT');
+    const code = await new Promise((r) => live.once('exit', r));
+    assert.equal(code, 0);
+    assert.match(screen.split('\x1b[2J\x1b[H').at(-1)!, new RegExp(`^CONTAINER ID .*\\n${id.slice(0, 12)}\\s+st\\s+\\d`));
     await d.berth(['rm', '-f', 'st']);
   });
 

@@ -108,6 +108,15 @@ const command: Command = {
       env.stdout.write(render(latest));
       return 0;
     }
+    // Like docker: a container that does not exist is an error before anything is drawn.
+    for (const n of p.args) {
+      try {
+        await env.client.json('GET', `/containers/${encodeURIComponent(n)}/json`);
+      } catch (e) {
+        env.stderr.write(`Error response from daemon: ${(e as Error).message}\n`);
+        return 1;
+      }
+    }
     const latest = new Map<string, Stats | undefined>();
     const ac = new AbortController();
     for (const n of names) {
