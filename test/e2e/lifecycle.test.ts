@@ -184,8 +184,9 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal(hc.stdout.trim(), `${48 << 20} 20 512 on-failure:3`);
     const s = (await apiCall(d.socket, 'GET', '/containers/up/stats?stream=false&one-shot=true')).json<Record<string, any>>();
     assert.equal(s.memory_stats.limit, 48 << 20, 'the cgroup limit changed');
-    const viaDocker = await d.docker(['update', '--cpus', '0.5', 'up']);
+    const viaDocker = await d.docker(['update', '--cpus', '0.5', 'up'], { binary: '/usr/bin/docker' });
     assert.equal(viaDocker.code, 0, viaDocker.stderr);
+    assert.equal((await d.berth(['inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'up'])).stdout.trim(), 'on-failure', 'docker 20.10 sends an empty policy: unchanged');
     assert.equal((await d.berth(['inspect', '-f', '{{.HostConfig.NanoCpus}}', 'up'])).stdout.trim(), '500000000');
     const api = await apiCall(d.socket, 'POST', '/containers/up/update', { Memory: 1024 });
     assert.equal(api.status, 400, api.text);

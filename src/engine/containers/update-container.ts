@@ -42,7 +42,8 @@ export async function updateContainer(svc: ContainerService, ref: string, req: U
       throw invalidArgument('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
     }
     if (req.KernelMemory) warnings.push('Kernel memory limit is not supported; the limit was ignored.');
-    if (req.RestartPolicy && req.RestartPolicy.Name !== undefined) {
+    // An empty name leaves the policy as it is (docker 20.10's CLI always sends the field).
+    if (req.RestartPolicy?.Name) {
       if (c.hostConfig.AutoRemove && req.RestartPolicy.Name !== 'no' && req.RestartPolicy.Name !== '') {
         throw invalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
       }
