@@ -44,7 +44,7 @@ export async function updateContainer(svc: ContainerService, ref: string, req: U
     if (req.KernelMemory) warnings.push('Kernel memory limit is not supported; the limit was ignored.');
     // An empty name leaves the policy as it is (docker 20.10's CLI always sends the field).
     if (req.RestartPolicy?.Name) {
-      if (c.hostConfig.AutoRemove && req.RestartPolicy.Name !== 'no' && req.RestartPolicy.Name !== '') {
+      if (c.hostConfig.AutoRemove && req.RestartPolicy.Name !== 'no') {
         throw invalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
       }
       hc.RestartPolicy = { Name: req.RestartPolicy.Name, MaximumRetryCount: req.RestartPolicy.MaximumRetryCount ?? 0 };
