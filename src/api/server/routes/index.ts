@@ -4,6 +4,7 @@ import { Router } from '../router.js';
 import { buildRoutes as buildApiRoutes } from './build-routes.js';
 import { containerRoutes } from './container-routes.js';
 import { imageRoutes } from './image-routes.js';
+import { lifecycleRoutes } from './lifecycle-routes.js';
 import { notImplementedRoutes } from './not-implemented-routes.js';
 import { networkRoutes } from './network-routes.js';
 import { volumeRoutes } from './volume-routes.js';
@@ -20,6 +21,7 @@ export function buildRoutes(): Router {
   const r = new Router();
   systemRoutes(r);
   containerRoutes(r);
+  lifecycleRoutes(r);
   registryRoutes(r);
   exportRoutes(r);
   imageRoutes(r);

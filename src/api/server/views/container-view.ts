@@ -14,7 +14,8 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     Created: c.created,
     Path: c.path,
     Args: c.args,
-    State: { ...c.state, Status: statusOf(c) },
+    // dockerd reports a container waiting for its policy restart as Running and Restarting.
+    State: { ...c.state, Status: statusOf(c), Running: c.state.Running || c.state.Restarting },
     Image: c.image,
     ResolvConfPath: join(dir, 'resolv.conf'),
     HostnamePath: join(dir, 'hostname'),
