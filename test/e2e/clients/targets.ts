@@ -47,13 +47,32 @@ export async function berthTarget(): Promise<ClientTarget> {
 /** A real dockerd with its own roots; undefined (and the reason) when it cannot start here. */
 export async function dockerdTarget(): Promise<ClientTarget | string> {
   const registry = await LocalRegistry.start();
+  const bridge = await hostBridge();
   try {
-    const dk = await RealDockerd.start(['--insecure-registry', registry.host]);
-    return makeTarget('dockerd', `unix://${dk.socket}`, join(dk.dir, 'cli'), registry, () => dk.log, () => dk.stop());
+    // The default bridge is one made here (clients such as testcontainers use it), not docker0.
+    const dk = await RealDockerd.start(['--insecure-registry', registry.host, '--bridge', bridge.name]);
+    return makeTarget('dockerd', `unix://${dk.socket}`, join(dk.dir, 'cli'), registry, () => dk.log, async () => {
+      await dk.stop();
+      await bridge.remove();
+    });
   } catch (e) {
     await registry.stop();
+    await bridge.remove();
     return `dockerd cannot start here: ${(e as Error).message.slice(0, 300)}`;
   }
+}
+
+/** A bridge device with a free 10.254.N.0/24 subnet, for dockerd's default network. */
+async function hostBridge(): Promise<{ name: string; remove: () => Promise<void> }> {
+  const used = (await run('ip', ['-4', '-o', 'addr'])).stdout;
+  let n = 1 + Math.floor(Math.random() * 200);
+  while (used.includes(`10.254.${n}.`)) n++;
+  const name = `bdk${process.pid % 100000}${n}`.slice(0, 15);
+  for (const args of [['link', 'add', name, 'type', 'bridge'], ['addr', 'add', `10.254.${n}.1/24`, 'dev', name], ['link', 'set', name, 'up']]) {
+    const r = await run('ip', args);
+    if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+  }
+  return { name, remove: async () => void (await run('ip', ['link', 'del', name])) };
 }
 
 /** Both daemons, dockerd skipped with its reason when it cannot start. */
