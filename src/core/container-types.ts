@@ -123,6 +123,8 @@ export interface HostConfig {
   Init: boolean | null;
   MaskedPaths?: string[];
   ReadonlyPaths?: string[];
+  /** Initial TTY size [height, width] (API ≥ 1.42). */
+  ConsoleSize?: [number, number];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -14,6 +14,7 @@ import { which } from '../sys/which.js';
 import { ContainerArchive } from './containers/container-archive.js';
 import { ContainerService } from './containers/container-service.js';
 import { ContainerStore } from './containers/container-store.js';
+import { ExecService } from './containers/exec-service.js';
 import { enginePaths, type EngineContext } from './engine-context.js';
 import { EventBus } from './events.js';
 import { GcGate } from './gc-gate.js';
@@ -44,6 +45,7 @@ const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
 export class Engine {
   readonly images: ImageService;
   readonly containers: ContainerService;
+  readonly execs: ExecService;
   readonly networks: NetworkService;
   readonly volumes: VolumeService;
   readonly archive: ContainerArchive;
@@ -52,6 +54,7 @@ export class Engine {
   private constructor(readonly ctx: EngineContext) {
     this.images = new ImageService(ctx);
     this.containers = new ContainerService(ctx, this.images);
+    this.execs = new ExecService(this.containers);
     this.networks = new NetworkService(ctx, this.containers);
     this.volumes = new VolumeService(ctx, this.containers);
     this.archive = new ContainerArchive(this.containers, this.volumes);
@@ -108,6 +111,7 @@ export class Engine {
     await engine.volumes.init();
     await engine.networks.load();
     await engine.containers.init();
+    await engine.execs.restore();
     await cleanupStepLeftovers(ctx);
     await engine.volumes.reconcile();
     await engine.networks.start();
@@ -119,6 +123,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.containers.close();
+    this.execs.close();
     await this.networks.close();
     this.ctx.registries.close();
     await rm(join(this.ctx.paths.dataRoot, 'daemon.pid'), { force: true });

@@ -165,6 +165,9 @@ export function buildSpec(input: SpecInput): RuntimeSpec {
     noNewPrivileges: security.noNewPrivileges,
     oomScoreAdj,
   };
+  // The TTY's initial size, so the first prompt is drawn for the client's window (runc applies it).
+  const [rows = 0, cols = 0] = hc.ConsoleSize ?? [];
+  if (input.tty && rows > 0 && cols > 0) process.consoleSize = { height: rows, width: cols };
   const rlimits = buildRlimits(hc.Ulimits, input.rlimitHardMax);
   if (rlimits) process.rlimits = rlimits;
 

@@ -9,8 +9,7 @@ for (const target of TARGETS) {
       const d = await startOrSkip(t, target.start);
       if (!d) return;
       try {
-        // TODO(issue-3a): exec on berth once it lands.
-        await composeScenario(d, { health: true, exec: d.name === 'dockerd' });
+        await composeScenario(d);
       } finally {
         await d.stop();
       }

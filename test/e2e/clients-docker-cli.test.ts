@@ -19,8 +19,7 @@ for (const cli of CLIS) {
         const d = await startOrSkip(t, target.start);
         if (!d) return;
         try {
-          // TODO(issue-3a): exec on berth once it lands.
-          await dockerCliScenario(d, cli.path, { exec: d.name === 'dockerd' });
+          await dockerCliScenario(d, cli.path);
         } finally {
           await d.stop();
         }

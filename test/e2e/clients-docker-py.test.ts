@@ -12,8 +12,6 @@ for (const target of TARGETS) {
       if (!d) return;
       try {
         const args = [join(CLIENTS_DIR, 'docker_py_scenario.py'), d.registry.host, BUSYBOX_TAR];
-        // TODO(issue-3a): drop --without-exec once exec lands on berth.
-        if (d.name === 'berth') args.push('--without-exec');
         const r = await d.exec('/usr/bin/python3', args, { timeoutMs: 240_000 });
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}\n${d.log().slice(-3000)}`);
         assert.match(r.stdout, /docker-py scenario passed\n$/);

@@ -10,8 +10,6 @@ const SCENARIO = join(ROOT, 'dist/test/e2e/clients/node-clients-scenario.js');
 
 function scenario(d: ClientTarget, mode: string, env: NodeJS.ProcessEnv) {
   const args = [SCENARIO, mode, d.registry.host, BUSYBOX_TAR];
-  // TODO(issue-3a): exec on berth once it lands.
-  if (d.name === 'berth') args.push('--without-exec');
   // The test dockerd runs with --bridge none (no host networking changes), and testcontainers asks
   // for the default bridge's gateway unless told which host reaches published ports.
   const host = d.name === 'dockerd' ? { TESTCONTAINERS_HOST_OVERRIDE: 'localhost' } : {};

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { attachSocketPath } from '../../runtime/conmon-driver.js';
 import { AttachSocket, type StreamKind } from '../../runtime/attach-socket.js';
+import { DetachMatcher, parseDetachKeys } from '../../core/detach-keys.js';
 
 export interface AttachSink {
   write(stream: StreamKind, data: Buffer): void;
@@ -14,12 +15,16 @@ export interface AttachOptions {
   sink: AttachSink;
   /** The client's stdin, forwarded when `stdin` is set. */
   input?: Readable;
+  /** For a TTY: the key sequence that detaches the client (Docker's `detachKeys`), already validated. */
+  detachKeys?: string;
 }
 
 /** One client attached to one container's stdio through conmon's attach socket. */
 export class AttachSession {
   private socket?: AttachSocket;
   private ended = false;
+  /** The client left with its detach keys (the process keeps running). */
+  detached = false;
   onEnd: () => void = () => {};
 
   constructor(readonly opts: AttachOptions) {}
@@ -37,8 +42,19 @@ export class AttachSession {
     if (this.opts.stdin && input) {
       // Backpressure: stop reading the client while conmon's socket is full.
       s.onDrain = () => input.resume();
+      const matcher = this.opts.detachKeys ? new DetachMatcher(parseDetachKeys(this.opts.detachKeys)) : undefined;
       input.on('data', (d: Buffer) => {
-        if (!s.write(d)) input.pause();
+        let data = d;
+        if (matcher) {
+          const r = matcher.feed(d);
+          if (r.detached) {
+            if (r.data.length) s.write(r.data);
+            this.detached = true;
+            return this.end();
+          }
+          data = r.data;
+        }
+        if (data.length && !s.write(data)) input.pause();
       });
       input.on('end', () => s.endInput());
       input.on('error', () => {});

@@ -206,8 +206,8 @@ export class ContainerService {
   update(ref: string, req: UpdateRequest) {
     return updateContainer(this, ref, req);
   }
-  wait(ref: string, condition?: string): Promise<WaitResult> {
-    return waitContainer(this, ref, condition);
+  wait(ref: string, condition?: string, signal?: AbortSignal): Promise<WaitResult> {
+    return waitContainer(this, ref, condition, signal);
   }
   get(ref: string): ContainerRecord {
     return this.ctx.containers.get(ref);

@@ -10,12 +10,20 @@ export class ExitWaiters {
   private readonly exits = new Map<string, ((r: WaitResult) => void)[]>();
   private readonly removals = new Map<string, ((r: WaitResult) => void)[]>();
 
-  nextExit(id: string): Promise<WaitResult> {
-    return new Promise((r) => push(this.exits, id, r));
+  /** With `signal`: a waiter that gives up (its client left) is dropped, so none accumulate. */
+  nextExit(id: string, signal?: AbortSignal): Promise<WaitResult> {
+    return waitIn(this.exits, id, signal);
   }
 
-  removed(id: string): Promise<WaitResult> {
-    return new Promise((r) => push(this.removals, id, r));
+  removed(id: string, signal?: AbortSignal): Promise<WaitResult> {
+    return waitIn(this.removals, id, signal);
+  }
+
+  /** Waiters registered (for leak checks). */
+  get size(): number {
+    let n = 0;
+    for (const l of [...this.exits.values(), ...this.removals.values()]) n += l.length;
+    return n;
   }
 
   exited(id: string, code: number): void {
@@ -26,6 +34,22 @@ export class ExitWaiters {
     for (const r of take(this.exits, id)) r({ StatusCode: code, Error: null });
     for (const r of take(this.removals, id)) r({ StatusCode: code, Error: null });
   }
+}
+
+function waitIn(m: Map<string, ((r: WaitResult) => void)[]>, id: string, signal?: AbortSignal): Promise<WaitResult> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return;
+    push(m, id, resolve);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        const list = m.get(id)?.filter((r) => r !== resolve) ?? [];
+        if (list.length) m.set(id, list);
+        else m.delete(id);
+      },
+      { once: true },
+    );
+  });
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {

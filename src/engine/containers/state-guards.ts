@@ -38,8 +38,11 @@ export const guards = {
     if (!c.state.Paused) throw conflict(`Container ${c.id} is not paused`);
   },
   exec(c: ContainerRecord): void {
-    if (!c.state.Running) throw conflict(`Container ${c.id} is not running`);
+    if (!c.state.Running) throw conflict(`container ${c.id} is not running`);
     if (c.state.Paused) throw conflict(`Container ${c.id} is paused, unpause the container before exec`);
+  },
+  resize(c: ContainerRecord): void {
+    if (!c.state.Running) throw conflict(`Container ${c.id} is not running`);
   },
   attach(c: ContainerRecord): void {
     if (c.state.Paused) throw conflict(`You cannot attach to a paused container, unpause it first`);

@@ -7,11 +7,11 @@ import type { WaitCondition, WaitResult } from './exit-waiters.js';
  * container exists and the condition is valid) whose value is the promise of
  * the result, so the API can send headers at once and the body on exit.
  */
-export function waitContainer(svc: ContainerService, ref: string, condition: string = 'not-running'): Promise<WaitResult> {
+export function waitContainer(svc: ContainerService, ref: string, condition: string = 'not-running', signal?: AbortSignal): Promise<WaitResult> {
   const cond = (condition || 'not-running') as WaitCondition;
   if (!['not-running', 'next-exit', 'removed'].includes(cond)) throw invalidArgument(`invalid condition: "${condition}"`);
   const c = svc.ctx.containers.get(ref);
-  if (cond === 'removed') return svc.waiters.removed(c.id);
+  if (cond === 'removed') return svc.waiters.removed(c.id, signal);
   if (cond === 'not-running' && !c.state.Running) return Promise.resolve({ StatusCode: c.state.ExitCode, Error: null });
-  return svc.waiters.nextExit(c.id);
+  return svc.waiters.nextExit(c.id, signal);
 }

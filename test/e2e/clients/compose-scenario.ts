@@ -46,7 +46,7 @@ volumes:
 }
 
 /** docker-compose 1.29: up -d, ps, logs, exec, restart, events by project label, down -v. */
-export async function composeScenario(d: ClientTarget, opts: { health: boolean; exec: boolean }): Promise<void> {
+export async function composeScenario(d: ClientTarget, opts = { health: true }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
   const port = await freePort();
   const sh = async (cmd: string, args: string[], expect = 0): Promise<RunResult> => {
@@ -73,9 +73,7 @@ export async function composeScenario(d: ClientTarget, opts: { health: boolean; 
     await until(async () => /web says: from-db/.test((await compose(['logs', '--no-color', 'worker'])).stdout), 30_000, 'the worker to reach web by name');
     assert.match((await compose(['logs', '--no-color', 'web'])).stdout, /web is up/);
 
-    if (opts.exec) {
-      assert.equal((await compose(['exec', '-T', 'db', 'cat', '/data/index.html'])).stdout, 'from-db\n');
-    }
+    assert.equal((await compose(['exec', '-T', 'db', 'cat', '/data/index.html'])).stdout, 'from-db\n');
 
     await compose(['restart', 'web']);
     assert.equal(await httpGet('127.0.0.1', port, 30_000), 'web says: from-db\n');

@@ -10,7 +10,7 @@ import type { ClientTarget } from './targets.js';
  * volume, cp, events, save/load, prune, and the Go templates people use on inspect and list
  * output. Written against docker's behaviour: it passes against a real dockerd too.
  */
-export async function dockerCliScenario(d: ClientTarget, cli: string, opts: { exec: boolean }): Promise<void> {
+export async function dockerCliScenario(d: ClientTarget, cli: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-scenario-'));
   const docker = async (args: string[], o: { input?: string; code?: number } = {}): Promise<RunResult> => {
     const r = await d.exec(cli, args, { timeoutMs: 120_000, input: o.input });
@@ -57,11 +57,10 @@ export async function dockerCliScenario(d: ClientTarget, cli: string, opts: { ex
     assert.equal((await docker(['images', '--filter', 'label=scenario=docker-cli', '--format', '{{.Repository}}:{{.Tag}}'])).stdout, 'cli/built:1\n');
 
     // exec
-    if (opts.exec) {
-      assert.equal((await docker(['exec', 'srv', 'cat', '/data/p'])).stdout, 'payload\n');
-      await docker(['exec', 'srv', 'sh', '-c', 'exit 7'], { code: 7 });
-      assert.equal((await docker(['exec', '-i', 'srv', 'cat'], { input: 'through stdin\n' })).stdout, 'through stdin\n');
-    }
+    assert.equal((await docker(['exec', 'srv', 'cat', '/data/p'])).stdout, 'payload\n');
+    await docker(['exec', 'srv', 'sh', '-c', 'exit 7'], { code: 7 });
+    assert.equal((await docker(['exec', '-i', 'srv', 'cat'], { input: 'through stdin\n' })).stdout, 'through stdin\n');
+    assert.equal((await docker(['exec', '-w', '/data', '-e', 'X=1', 'srv', 'sh', '-c', 'echo $X $(pwd)'])).stdout, '1 /data\n');
 
     // service-name DNS on the user-defined network
     assert.match((await docker(['run', '--rm', '--network', 'clinet', 'busybox', 'ping', '-c', '1', '-W', '5', 'srv'])).stdout, /1 packets received/);

@@ -1,7 +1,6 @@
 """docker-py's high-level client against DOCKER_HOST (berth or dockerd).
 
-Argv: <registry host:port> <busybox tar> [--without-exec]. Prints one "ok <step>" line per step;
-any failure raises.
+Argv: <registry host:port> <busybox tar>. Prints one "ok <step>" line per step; any failure raises.
 """
 import io
 import sys
@@ -11,7 +10,6 @@ import time
 import docker
 
 registry, busybox_tar = sys.argv[1], sys.argv[2]
-with_exec = '--without-exec' not in sys.argv[3:]
 client = docker.from_env(version='auto')
 step = lambda name: print(f'ok {name}', flush=True)
 
@@ -74,12 +72,13 @@ assert [c.id for c in client.containers.list(filters={'label': 'scenario=docker-
 assert net.name in server.attrs['NetworkSettings']['Networks']
 step('containers run/list/logs')
 
-if with_exec:
-    code, out = server.exec_run(['cat', '/data/file'])
-    assert (code, out) == (0, b'data\n'), (code, out)
-    code, out = server.exec_run('sh -c "exit 3"')
-    assert code == 3, code
-    step('containers exec_run')
+code, out = server.exec_run(['cat', '/data/file'])
+assert (code, out) == (0, b'data\n'), (code, out)
+code, out = server.exec_run('sh -c "exit 3"')
+assert code == 3, code
+code, out = server.exec_run(['sh', '-c', 'echo $X; pwd'], environment={'X': 'y'}, workdir='/data', demux=True)
+assert (code, out) == (0, (b'y\n/data\n', None)), (code, out)
+step('containers exec_run')
 
 # another container reaches the first by name on the user-defined network
 out = client.containers.run('busybox', ['ping', '-c', '1', '-W', '5', 'pyscenario-server'], network='pyscenario-net', remove=True)

@@ -1,7 +1,7 @@
 /**
  * dockerode and testcontainers-node against DOCKER_HOST (berth or dockerd), run as a child process
  * so each daemon gets a fresh testcontainers runtime. Argv: <mode> <registry host:port> <busybox tar>
- * [--without-exec]. Modes: "main" (the client scenario), "reaper-session" (start one container and
+ * Modes: "main" (the client scenario), "reaper-session" (start one container and
  * exit without stopping it: the reaper named by RYUK_CONTAINER_IMAGE must remove it).
  * Prints "ok <step>" per step and "node clients scenario passed" at the end.
  */
@@ -15,7 +15,6 @@ import { extract } from 'tar-stream';
 import { GenericContainer, Wait } from 'testcontainers';
 
 const [mode, registry, busyboxTar] = process.argv.slice(2) as [string, string, string];
-const withExec = !process.argv.includes('--without-exec');
 const step = (name: string) => console.log(`ok ${name}`);
 const docker = new Docker();
 
@@ -119,23 +118,31 @@ async function testcontainers(): Promise<void> {
     assert.equal(await fileFromTar(await logWait.copyArchiveFromContainer('/host/from-host.txt')), 'bound from the host\n');
     step('testcontainers copyContentToContainer, withBindMounts');
 
-    if (withExec) {
-      const r = await logWait.exec(['cat', '/host/from-host.txt']);
-      assert.equal(r.exitCode, 0);
-      assert.equal(r.output, 'bound from the host\n');
-      assert.equal((await logWait.exec(['sh', '-c', 'exit 4'])).exitCode, 4);
-      step('testcontainers exec');
-    }
+    const r = await logWait.exec(['cat', '/host/from-host.txt']);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.output, 'bound from the host\n');
+    assert.equal((await logWait.exec(['sh', '-c', 'exit 4'])).exitCode, 4);
+    step('testcontainers exec');
     await logWait.stop();
 
-    const http = await new GenericContainer('busybox:latest')
+    // Wait.forListeningPorts checks the host port and, through exec, the port inside the container.
+    const ports = await new GenericContainer('busybox:latest')
       .withCommand(['sh', '-c', 'sleep 1; mkdir /www; echo port > /www/index.html; exec httpd -f -p 8080 -h /www'])
       .withExposedPorts(8080)
-      .withWaitStrategy(withExec ? Wait.forListeningPorts() : Wait.forHttp('/', 8080))
+      .withWaitStrategy(Wait.forListeningPorts())
       .start();
-    assert.equal(await httpGet(http.getHost(), http.getMappedPort(8080)), 'port\n');
+    assert.equal(await httpGet(ports.getHost(), ports.getMappedPort(8080)), 'port\n');
+    await ports.stop();
+    step('testcontainers port wait strategy');
+
+    const http = await new GenericContainer('busybox:latest')
+      .withCommand(['sh', '-c', 'sleep 1; mkdir /www; echo http > /www/index.html; exec httpd -f -p 8080 -h /www'])
+      .withExposedPorts(8080)
+      .withWaitStrategy(Wait.forHttp('/', 8080))
+      .start();
+    assert.equal(await httpGet(http.getHost(), http.getMappedPort(8080)), 'http\n');
     await http.stop();
-    step(`testcontainers ${withExec ? 'port (listening ports)' : 'HTTP port'} wait strategy`);
+    step('testcontainers HTTP wait strategy');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,10 @@ import { invalidArgument } from '../../../core/errors.js';
 import { formatTimeNs, type LogEntry } from '../../../engine/containers/container-logs.js';
 import { filterContainers } from '../../../engine/containers/filter-containers.js';
 import type { CreateOptions } from '../../../engine/containers/create-container.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../../core/detach-keys.js';
+import { resizeContainer } from '../../../engine/containers/resize-container.js';
 import { hijack, streamContentType } from '../hijack.js';
+import { sizeParams } from './exec-routes.js';
 import { qbool, qfilters, qint, readJson, sendEmpty, sendJson, type RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
 import { frame, StdStream } from '../stdcopy.js';
@@ -70,7 +73,7 @@ async function remove(ctx: RequestContext): Promise<void> {
 }
 
 async function wait(ctx: RequestContext): Promise<void> {
-  const result = ctx.engine.containers.wait(ctx.params.id!, ctx.query.get('condition') ?? undefined);
+  const result = ctx.engine.containers.wait(ctx.params.id!, ctx.query.get('condition') ?? undefined, ctx.signal);
   // Headers go out at once (clients wait for them before starting the container); the body on exit.
   ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
   ctx.res.flushHeaders();
@@ -115,6 +118,15 @@ async function attach(ctx: RequestContext): Promise<void> {
   const wantStderr = qbool(ctx, 'stderr');
   const tty = c.config.Tty;
   const wantStdin = qbool(ctx, 'stdin') && c.config.OpenStdin;
+  // dockerd watches a TTY's input for the detach keys (ctrl-p,ctrl-q unless the client names others).
+  const detachKeys = tty ? ctx.query.get('detachKeys') || DEFAULT_DETACH_KEYS : undefined;
+  if (detachKeys) {
+    try {
+      parseDetachKeys(detachKeys);
+    } catch (e) {
+      throw invalidArgument((e as Error).message);
+    }
+  }
   const out = hijack(ctx, streamContentType(ctx, tty), { input: wantStdin });
   const write = (stream: 'stdout' | 'stderr', data: Buffer) =>
     out.write(tty ? data : frame(stream === 'stdout' ? StdStream.stdout : StdStream.stderr, data));
@@ -128,6 +140,7 @@ async function attach(ctx: RequestContext): Promise<void> {
       stdout: wantStdout,
       stderr: wantStderr,
       input: out.input,
+      detachKeys,
       sink: { write, end: () => out.end() },
     });
     await out.closed;
@@ -136,6 +149,12 @@ async function attach(ctx: RequestContext): Promise<void> {
     out.write(tty ? Buffer.from(`${(e as Error).message}\n`) : frame(StdStream.systemErr, Buffer.from((e as Error).message)));
     out.end();
   }
+}
+
+async function resize(ctx: RequestContext): Promise<void> {
+  const { h, w } = sizeParams(ctx);
+  await resizeContainer(ctx.engine.containers, ctx.params.id!, h, w);
+  sendEmpty(ctx, 200);
 }
 
 export function containerRoutes(r: Router): void {
@@ -150,4 +169,5 @@ export function containerRoutes(r: Router): void {
   r.add('POST', '/containers/{id}/wait', wait);
   r.add('GET', '/containers/{id}/logs', logs);
   r.add('POST', '/containers/{id}/attach', attach);
+  r.add('POST', '/containers/{id}/resize', resize);
 }

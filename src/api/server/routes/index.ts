@@ -3,6 +3,7 @@ import type { RequestContext } from '../request-context.js';
 import { Router } from '../router.js';
 import { buildRoutes as buildApiRoutes } from './build-routes.js';
 import { containerRoutes } from './container-routes.js';
+import { execRoutes } from './exec-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
 import { notImplementedRoutes } from './not-implemented-routes.js';
@@ -22,6 +23,7 @@ export function buildRoutes(): Router {
   systemRoutes(r);
   containerRoutes(r);
   lifecycleRoutes(r);
+  execRoutes(r);
   registryRoutes(r);
   exportRoutes(r);
   imageRoutes(r);
