@@ -10,10 +10,7 @@ const SCENARIO = join(ROOT, 'dist/test/e2e/clients/node-clients-scenario.js');
 
 function scenario(d: ClientTarget, mode: string, env: NodeJS.ProcessEnv) {
   const args = [SCENARIO, mode, d.registry.host, BUSYBOX_TAR];
-  // The test dockerd runs with --bridge none (no host networking changes), and testcontainers asks
-  // for the default bridge's gateway unless told which host reaches published ports.
-  const host = d.name === 'dockerd' ? { TESTCONTAINERS_HOST_OVERRIDE: 'localhost' } : {};
-  return d.exec(process.execPath, args, { timeoutMs: 240_000, env: { ...env, ...host } });
+  return d.exec(process.execPath, args, { timeoutMs: 240_000, env });
 }
 
 /** The Ryuk-like reaper (reaper/reaper.c), built statically and put in a busybox image. */
