@@ -130,6 +130,11 @@ describe('restart policies, healthchecks and events', () => {
     const lines = ev.stdout.trim().split('\n');
     assert.ok(lines.includes('health_status: healthy hh'), ev.stdout);
     assert.ok(lines.includes('health_status: unhealthy hu'), ev.stdout);
+    // Each probe is an exec, as with dockerd: exec_create, exec_start, exec_die with its exit code.
+    const execs = await d.berth(['events', '--since', since, '--until', now(), '-f', 'container=hu', '-f', 'event=exec_create', '-f', 'event=exec_die', '--format', '{{.Action}}|{{.Actor.Attributes.exitCode}}']);
+    const execLines = execs.stdout.trim().split('\n');
+    assert.equal(execLines[0], "exec_create: /bin/sh -c echo failing; exit 1|<no value>");
+    assert.ok(execLines.includes('exec_die|1'), execs.stdout);
 
     // --no-healthcheck, and flag validation.
     await d.berth(['run', '-d', '--name', 'nh', '--no-healthcheck', 'busybox', 'sleep', '1000']);

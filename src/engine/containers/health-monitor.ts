@@ -4,6 +4,7 @@ import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { runProbe } from './run-probe.js';
+import { newId } from '../../core/ids.js';
 import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** Docker's defaults (https://docs.docker.com/reference/dockerfile/#healthcheck). */
@@ -95,9 +96,15 @@ export class HealthMonitors {
     const hc = c.config.Healthcheck ?? {};
     const timeoutMs = nsToMs(hc.Timeout) || DEFAULT_TIMEOUT_MS;
     const start = nowRfc3339Nano();
+    // dockerd runs probes as execs, and clients see them as exec events.
+    const execID = newId();
+    const command = args.join(' ');
+    ctx.events.publish('container', `exec_create: ${command}`, c.id, eventAttributes(c, { execID }));
+    ctx.events.publish('container', `exec_start: ${command}`, c.id, eventAttributes(c, { execID }));
     let entry: HealthLogEntry;
     try {
       const r = await runProbe(ctx, c, args, { timeoutMs });
+      ctx.events.publish('container', 'exec_die', c.id, eventAttributes(c, { execID, exitCode: String(r.timedOut ? 137 : r.code) }));
       entry = {
         Start: start,
         End: nowRfc3339Nano(),
