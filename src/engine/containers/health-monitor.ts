@@ -11,6 +11,8 @@ import { nowRfc3339Nano } from '../../core/clock.js';
 const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 3;
+/** Interval while still `starting` inside the start period (Dockerfile reference: --start-interval). */
+const DEFAULT_START_INTERVAL_MS = 5_000;
 /** State.Health.Log keeps the last five probes. */
 const LOG_KEEP = 5;
 
@@ -78,8 +80,16 @@ export class HealthMonitors {
     this.timers.clear();
   }
 
+  /** The wait before the next probe: the start interval while starting inside the start period, else the interval. */
+  private interval(c: ContainerRecord): number {
+    const hc = c.config.Healthcheck ?? {};
+    const inStartPeriod = Date.now() - Date.parse(c.state.StartedAt) < nsToMs(hc.StartPeriod);
+    if (inStartPeriod && c.state.Health?.Status === 'starting') return nsToMs(hc.StartInterval) || DEFAULT_START_INTERVAL_MS;
+    return nsToMs(hc.Interval) || DEFAULT_INTERVAL_MS;
+  }
+
   private schedule(c: ContainerRecord, args: string[]): void {
-    const interval = nsToMs(c.config.Healthcheck?.Interval) || DEFAULT_INTERVAL_MS;
+    const interval = this.interval(c);
     const timer = setTimeout(() => {
       void this.probe(c, args).finally(() => {
         if (this.timers.get(c.id) === timer) this.schedule(c, args);
