@@ -64,6 +64,16 @@ describe('restart policies, healthchecks and events', () => {
     assert.match(rm.stderr, /restarting container/);
     assert.equal((await d.berth(['rm', '-f', 'fl'])).code, 0);
     assert.equal((await d.berth(['inspect', 'fl'])).code, 1);
+    // stop during the backoff wait: it stays down.
+    await d.berth(['run', '-d', '--name', 'fs', '--restart', 'always', 'busybox', 'false']);
+    await until(async () => Number(await inspect('fs', '{{.RestartCount}}')) >= 4, 15_000, 'several restarts');
+    await until(async () => (await inspect('fs', '{{.State.Restarting}}')) === 'true', 10_000, 'a backoff wait');
+    assert.equal((await d.docker(['stop', 'fs'])).code, 0);
+    const stoppedAt = await inspect('fs', '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}');
+    assert.match(stoppedAt, /^exited false \d+$/);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await inspect('fs', '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}'), stoppedAt);
+    await d.berth(['rm', 'fs']);
     await d.berth(['rm', '-f', 'al']);
   });
 
