@@ -106,6 +106,8 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.match(docker.stdout, /^st [\d.]+[KMG]?i?B \/ 64MiB 1\n$/);
     assert.equal((await d.berth(['stats', '--no-stream', 'nosuch'])).code, 1);
     assert.equal((await d.berth(['stats', 'nosuch'])).code, 1);
+    assert.equal((await apiCall(d.socket, 'GET', '/containers/nosuch/stats?stream=false')).status, 404);
+    assert.equal((await apiCall(d.socket, 'GET', '/containers/nosuch/top')).status, 404);
     // The live view redraws about once a second until interrupted.
     const live = spawn(process.execPath, [BERTH, '-H', d.host, 'stats', 'st'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let screen = '';
@@ -129,6 +131,10 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal((await d.berth(['inspect', '-f', '{{.Name}}', 'rn3'])).stdout, '/rn3\n');
     assert.equal((await d.berth(['inspect', 'rn1'])).code, 1);
     assert.equal((await apiCall(d.socket, 'POST', '/containers/rn3/rename?name=rn3')).status, 400);
+    assert.equal((await apiCall(d.socket, 'POST', '/containers/rn3/rename?name=')).status, 400);
+    assert.equal((await apiCall(d.socket, 'POST', '/containers/rn3/rename?name=bad%20name')).status, 400);
+    assert.equal((await apiCall(d.socket, 'POST', '/containers/nosuch/rename?name=x')).status, 404);
+    assert.equal((await d.berth(['inspect', '-f', '{{.Name}}', 'rn3'])).stdout, '/rn3\n', 'unchanged by the failures');
     // The old name is free again.
     await runDetached(['--name', 'rn1', 'busybox', 'true']);
     const ev = await d.berth(['events', '--since', since, '--until', String(Date.now() / 1000 + 0.5), '--filter', 'event=rename', '--format', '{{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}']);
@@ -172,6 +178,8 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.notEqual(bad.code, 0);
     assert.equal((await d.berth(['image', 'inspect', 'committed:v3'])).code, 1, 'nothing was tagged');
     assert.equal((await d.berth(['commit', 'nosuch'])).code, 1);
+    assert.equal((await apiCall(d.socket, 'POST', '/commit?container=df&tag=x')).status, 400, 'a tag without a repository');
+    assert.equal((await apiCall(d.socket, 'POST', '/commit')).status, 400, 'no container');
     await d.berth(['rm', '-f', 'df', fresh.stdout.trim()]);
   });
 
@@ -194,6 +202,8 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal(conflictCpu.status, 400);
     assert.equal((await d.berth(['inspect', '-f', '{{.HostConfig.Memory}}', id])).stdout.trim(), String(48 << 20), 'nothing changed');
     assert.equal((await d.berth(['update', 'up'])).code, 1, 'no flags');
+    assert.equal((await apiCall(d.socket, 'POST', '/containers/up/update', { RestartPolicy: { Name: 'sometimes' } })).status, 400);
+    assert.equal((await apiCall(d.socket, 'POST', '/containers/nosuch/update', { Memory: 1 << 26 })).status, 404);
     // A stopped container gets the new limits at its next start.
     const later = await d.berth(['create', 'busybox', 'sleep', '1000']);
     assert.equal((await d.berth(['update', '-m', '40m', later.stdout.trim()])).code, 0);
@@ -218,7 +228,8 @@ describe('container lifecycle: pause, top, stats, rename, diff, commit, update, 
     assert.equal(c.State.Health, undefined, 'no healthcheck, no Health');
     assert.deepEqual(c.HostConfig.RestartPolicy, { Name: 'unless-stopped', MaximumRetryCount: 0 });
     assert.equal(c.RestartCount, 0);
-    for (const k of ['Memory', 'NanoCpus', 'CpuShares', 'PidsLimit', 'Init']) assert.ok(k in c.HostConfig, k);
+    for (const k of ['Memory', 'NanoCpus', 'CpuShares', 'PidsLimit']) assert.ok(k in c.HostConfig, k);
+    assert.ok(!('Init' in c.HostConfig), 'Init is left out when not set, as dockerd does');
     assert.ok(Array.isArray(c.Mounts));
     const t = await d.docker(['inspect', '-f', '{{.State.Running}} {{.HostConfig.RestartPolicy.Name}} {{.Config.Image}}', 'ins']);
     assert.equal(t.stdout, 'true unless-stopped busybox\n');

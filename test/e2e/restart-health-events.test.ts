@@ -64,6 +64,16 @@ describe('restart policies, healthchecks and events', () => {
     assert.match(rm.stderr, /restarting container/);
     assert.equal((await d.berth(['rm', '-f', 'fl'])).code, 0);
     assert.equal((await d.berth(['inspect', 'fl'])).code, 1);
+    // stop during the backoff wait: it stays down.
+    await d.berth(['run', '-d', '--name', 'fs', '--restart', 'always', 'busybox', 'false']);
+    await until(async () => Number(await inspect('fs', '{{.RestartCount}}')) >= 4, 15_000, 'several restarts');
+    await until(async () => (await inspect('fs', '{{.State.Restarting}}')) === 'true', 10_000, 'a backoff wait');
+    assert.equal((await d.docker(['stop', 'fs'])).code, 0);
+    const stoppedAt = await inspect('fs', '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}');
+    assert.match(stoppedAt, /^exited false \d+$/);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(await inspect('fs', '{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}'), stoppedAt);
+    await d.berth(['rm', 'fs']);
     await d.berth(['rm', '-f', 'al']);
   });
 
@@ -98,7 +108,7 @@ describe('restart policies, healthchecks and events', () => {
     await d.berth(['run', '-d', '--name', 'hh', '--health-cmd', 'test -e /tmp/ready', '--health-interval', '200ms', '--health-retries', '2', 'busybox', 'sh', '-c', 'sleep 0.3; touch /tmp/ready; sleep 1000']);
     await d.berth(['run', '-d', '--name', 'hu', '--health-cmd', 'echo failing; exit 1', '--health-interval', '200ms', '--health-retries', '2', 'busybox', 'sleep', '1000']);
     await d.berth(['run', '-d', '--name', 'hang', '--health-cmd', 'sleep 30', '--health-interval', '200ms', '--health-timeout', '300ms', '--health-retries', '1', 'busybox', 'sleep', '1000']);
-    await d.berth(['run', '-d', '--name', 'hs', '--health-cmd', 'exit 1', '--health-interval', '200ms', '--health-retries', '1', '--health-start-period', '30s', 'busybox', 'sleep', '1000']);
+    await d.berth(['run', '-d', '--name', 'hs', '--health-cmd', 'exit 1', '--health-interval', '200ms', '--health-retries', '1', '--health-start-period', '30s', '--health-start-interval', '100ms', 'busybox', 'sleep', '1000']);
     await until(async () => (await inspect('hh', '{{.State.Health.Status}}')) === 'healthy', 10_000, 'healthy');
     await until(async () => (await inspect('hu', '{{.State.Health.Status}}')) === 'unhealthy', 10_000, 'unhealthy');
     await until(async () => (await inspect('hang', '{{.State.Health.Status}}')) === 'unhealthy', 10_000, 'timed out probe');
@@ -111,14 +121,17 @@ describe('restart policies, healthchecks and events', () => {
     const hang = JSON.parse(await inspect('hang', '{{json .State.Health}}'));
     assert.equal(hang.Log[0].ExitCode, -1);
     assert.equal(hang.Log[0].Output, 'Health check exceeded timeout (300ms)');
-    // The hung probe was killed, not left running inside the container.
+    // Hung probes are killed, not left running inside the container: after many probes at most
+    // the one in flight is there.
+    await until(async () => JSON.parse(await inspect('hang', '{{json .State.Health.Log}}')).length === 5, 10_000, 'five probes');
     const procs = (await d.berth(['top', 'hang'])).stdout;
-    assert.doesNotMatch(procs, /sleep 30/);
+    assert.ok(procs.split('\n').filter((l) => l.endsWith('sleep 30')).length <= 1, procs);
     await until(async () => JSON.parse(await inspect('hu', '{{json .State.Health.Log}}')).length === 5, 10_000, 'five log entries');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(JSON.parse(await inspect('hu', '{{json .State.Health.Log}}')).length, 5, 'only the last five are kept');
-    // Inside the start period failures do not count.
+    // Inside the start period failures do not count (and are probed at the start interval).
     assert.equal(await inspect('hs', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}'), 'starting 0');
+    assert.ok(JSON.parse(await inspect('hs', '{{json .State.Health.Log}}')).length >= 2, 'probed at --health-start-interval');
 
     const ps = (await d.docker(['ps', '--format', '{{.Names}} {{.Status}}'])).stdout;
     assert.match(ps, /^hh Up .* \(healthy\)$/m);
@@ -130,6 +143,11 @@ describe('restart policies, healthchecks and events', () => {
     const lines = ev.stdout.trim().split('\n');
     assert.ok(lines.includes('health_status: healthy hh'), ev.stdout);
     assert.ok(lines.includes('health_status: unhealthy hu'), ev.stdout);
+    // Each probe is an exec, as with dockerd: exec_create, exec_start, exec_die with its exit code.
+    const execs = await d.berth(['events', '--since', since, '--until', now(), '-f', 'container=hu', '-f', 'event=exec_create', '-f', 'event=exec_die', '--format', '{{.Action}}|{{.Actor.Attributes.exitCode}}']);
+    const execLines = execs.stdout.trim().split('\n');
+    assert.equal(execLines[0], "exec_create: /bin/sh -c echo failing; exit 1|<no value>");
+    assert.ok(execLines.includes('exec_die|1'), execs.stdout);
 
     // --no-healthcheck, and flag validation.
     await d.berth(['run', '-d', '--name', 'nh', '--no-healthcheck', 'busybox', 'sleep', '1000']);

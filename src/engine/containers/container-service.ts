@@ -91,7 +91,7 @@ export class ContainerService {
     await restoreContainers(this);
     // An exit that landed between the restore scan and the watch start.
     for (const name of await readdir(this.ctx.paths.exitDir)) if (/^[a-f0-9]{64}$/.test(name)) void this.onExitFile(name);
-    await this.restarts.restore();
+    this.restarts.restore();
   }
 
   close(): void {

@@ -119,7 +119,7 @@ function validateHostConfig(hc: HostConfig): void {
 /** dockerd's healthcheck checks: durations 0 (inherit) or at least 1 ms, retries not negative. */
 function validateHealthcheck(hc: ContainerConfig['Healthcheck']): void {
   if (!hc) return;
-  for (const k of ['Interval', 'Timeout', 'StartPeriod'] as const) {
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const) {
     const v = hc[k] ?? 0;
     if (v !== 0 && v < 1e6) throw invalidArgument(`${k} in Healthcheck cannot be less than 1ms`);
   }

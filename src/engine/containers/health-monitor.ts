@@ -4,12 +4,15 @@ import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { runProbe } from './run-probe.js';
+import { newId } from '../../core/ids.js';
 import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** Docker's defaults (https://docs.docker.com/reference/dockerfile/#healthcheck). */
 const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 3;
+/** Interval while still `starting` inside the start period (Dockerfile reference: --start-interval). */
+const DEFAULT_START_INTERVAL_MS = 5_000;
 /** State.Health.Log keeps the last five probes. */
 const LOG_KEEP = 5;
 
@@ -77,8 +80,16 @@ export class HealthMonitors {
     this.timers.clear();
   }
 
+  /** The wait before the next probe: the start interval while starting inside the start period, else the interval. */
+  private interval(c: ContainerRecord): number {
+    const hc = c.config.Healthcheck ?? {};
+    const inStartPeriod = Date.now() - Date.parse(c.state.StartedAt) < nsToMs(hc.StartPeriod);
+    if (inStartPeriod && c.state.Health?.Status === 'starting') return nsToMs(hc.StartInterval) || DEFAULT_START_INTERVAL_MS;
+    return nsToMs(hc.Interval) || DEFAULT_INTERVAL_MS;
+  }
+
   private schedule(c: ContainerRecord, args: string[]): void {
-    const interval = nsToMs(c.config.Healthcheck?.Interval) || DEFAULT_INTERVAL_MS;
+    const interval = this.interval(c);
     const timer = setTimeout(() => {
       void this.probe(c, args).finally(() => {
         if (this.timers.get(c.id) === timer) this.schedule(c, args);
@@ -95,9 +106,15 @@ export class HealthMonitors {
     const hc = c.config.Healthcheck ?? {};
     const timeoutMs = nsToMs(hc.Timeout) || DEFAULT_TIMEOUT_MS;
     const start = nowRfc3339Nano();
+    // dockerd runs probes as execs, and clients see them as exec events.
+    const execID = newId();
+    const command = args.join(' ');
+    ctx.events.publish('container', `exec_create: ${command}`, c.id, eventAttributes(c, { execID }));
+    ctx.events.publish('container', `exec_start: ${command}`, c.id, eventAttributes(c, { execID }));
     let entry: HealthLogEntry;
     try {
       const r = await runProbe(ctx, c, args, { timeoutMs });
+      ctx.events.publish('container', 'exec_die', c.id, eventAttributes(c, { execID, exitCode: String(r.timedOut ? 137 : r.code) }));
       entry = {
         Start: start,
         End: nowRfc3339Nano(),

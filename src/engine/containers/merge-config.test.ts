@@ -34,6 +34,6 @@ describe('healthcheck merge', () => {
   it('takes unset fields from the image and the user’s fields over them', () => {
     const user = { Env: [], Cmd: ['x'], Entrypoint: null, Labels: {}, Healthcheck: { Test: [], Interval: 5e9, Retries: 0 } } as never;
     const merged = mergeImageConfig(user, { Healthcheck: { Test: ['CMD', 'true'], Interval: 30e9, Timeout: 3e9, Retries: 2 } });
-    assert.deepEqual(merged.Healthcheck, { Test: ['CMD', 'true'], Interval: 5e9, Timeout: 3e9, StartPeriod: undefined, Retries: 2 });
+    assert.deepEqual(merged.Healthcheck, { Test: ['CMD', 'true'], Interval: 5e9, Timeout: 3e9, StartPeriod: undefined, StartInterval: undefined, Retries: 2 });
   });
 });

@@ -54,6 +54,7 @@ function mergeHealthcheck(user: HealthConfig | undefined, image: HealthConfig): 
     Interval: user.Interval || image.Interval,
     Timeout: user.Timeout || image.Timeout,
     StartPeriod: user.StartPeriod || image.StartPeriod,
+    StartInterval: user.StartInterval || image.StartInterval,
     Retries: user.Retries || image.Retries,
   };
 }

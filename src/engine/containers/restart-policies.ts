@@ -99,7 +99,7 @@ export class RestartPolicies {
    * `always` even after a user's stop, `unless-stopped` only if the user did not stop it,
    * and one whose restart was pending when the daemon went down.
    */
-  async restore(): Promise<void> {
+  restore(): void {
     for (const c of this.svc.ctx.containers.all()) {
       if (c.state.Running || c.state.StartedAt === ZERO_TIME || c.removing) continue;
       const p = c.hostConfig.RestartPolicy;

@@ -29,7 +29,7 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: c.execIds.length ? c.execIds : null,
-    HostConfig: c.hostConfig,
+    HostConfig: hostConfigView(c),
     GraphDriver: {
       Data: {
         MergedDir: join(dir, 'rootfs'),
@@ -42,6 +42,12 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     Config: c.config,
     NetworkSettings: containerNetworkSettings(c),
   };
+}
+
+/** HostConfig as stored, minus what Docker leaves out when unset (`Init` is an omitempty pointer). */
+function hostConfigView(c: ContainerRecord): Record<string, unknown> {
+  const { Init, ...rest } = c.hostConfig;
+  return Init === null || Init === undefined ? rest : { ...rest, Init };
 }
 
 /** Docker's COMMAND column source: the command line, arguments quoted only when needed. */

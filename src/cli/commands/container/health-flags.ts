@@ -6,6 +6,7 @@ export const HEALTH_FLAGS: FlagSpec[] = [
   { name: 'health-cmd', type: 'string', description: 'Command to run to check health' },
   { name: 'health-interval', type: 'string', value: 'duration', description: 'Time between running the check (ms|s|m|h) (default 0s)' },
   { name: 'health-retries', type: 'int', description: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-interval', type: 'string', value: 'duration', description: 'Time between running the check during the start period (ms|s|m|h) (default 0s)' },
   { name: 'health-start-period', type: 'string', value: 'duration', description: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
   { name: 'health-timeout', type: 'string', value: 'duration', description: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
   { name: 'no-healthcheck', type: 'bool', description: 'Disable any container-specified HEALTHCHECK' },
@@ -30,9 +31,10 @@ export function healthcheckField(flags: FlagValues): { Healthcheck?: Record<stri
   const interval = durationNs(flags, 'health-interval');
   const timeout = durationNs(flags, 'health-timeout');
   const startPeriod = durationNs(flags, 'health-start-period');
+  const startInterval = durationNs(flags, 'health-start-interval');
   const retries = (flags['health-retries'] as number | undefined) ?? 0;
   if (retries < 0) throw new UsageError('--health-retries cannot be negative');
-  const any = cmd !== undefined || interval || timeout || startPeriod || retries;
+  const any = cmd !== undefined || interval || timeout || startPeriod || startInterval || retries;
   if (flags['no-healthcheck']) {
     if (any) throw new UsageError('--no-healthcheck conflicts with --health-* options');
     return { Healthcheck: { Test: ['NONE'] } };
@@ -44,6 +46,7 @@ export function healthcheckField(flags: FlagValues): { Healthcheck?: Record<stri
       Interval: interval,
       Timeout: timeout,
       StartPeriod: startPeriod,
+      ...(startInterval ? { StartInterval: startInterval } : {}),
       Retries: retries,
     },
   };
