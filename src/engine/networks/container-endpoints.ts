@@ -143,6 +143,13 @@ export class ContainerEndpoints implements ContainerExtension {
     await this.detach(c);
   }
 
+  /** The embedded DNS answers to the new name (dockerd re-registers a renamed endpoint). */
+  rename(c: ContainerRecord, oldName: string): void {
+    for (const ep of Object.values(netState(c).networks)) {
+      if (ep.DNSNames) ep.DNSNames = ep.DNSNames.map((n) => (n === oldName.slice(1) ? c.name.slice(1) : n));
+    }
+  }
+
   private async attach(c: ContainerRecord): Promise<void> {
     const st = netState(c);
     const sandbox = this.pooledSandbox(c);
