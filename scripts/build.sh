@@ -15,3 +15,5 @@ fi
 # The CLI as one file: no module resolution at start-up.
 ./node_modules/.bin/esbuild dist/src/cli/main.js --bundle --platform=node --format=cjs --target=node20 \
   --log-level=warning --outfile=dist/berth-cli.cjs
+# bin/berth keeps a V8 code cache of the bundle next to it; a new bundle makes a new one.
+rm -f dist/.berth-cli-*.v8cache

@@ -49,6 +49,19 @@ const exportFs: Loader = () => import('./commands/registry/export.js');
 const history: Loader = () => import('./commands/registry/history.js');
 const imagePrune: Loader = () => import('./commands/registry/prune.js');
 const imageRollback: Loader = () => import('./commands/registry/rollback.js');
+const containerPrune: Loader = () => import('./commands/container/prune.js');
+const systemDf: Loader = () => import('./commands/system/df.js');
+const systemPrune: Loader = () => import('./commands/system/prune.js');
+
+const pauseCmd: Loader = () => import('./commands/container/pause.js');
+const unpauseCmd: Loader = () => import('./commands/container/unpause.js');
+const renameCmd: Loader = () => import('./commands/container/rename.js');
+const topCmd: Loader = () => import('./commands/container/top.js');
+const updateCmd: Loader = () => import('./commands/container/update.js');
+const statsCmd: Loader = () => import('./commands/container/stats.js');
+const diffCmd: Loader = () => import('./commands/container/diff.js');
+const commitCmd: Loader = () => import('./commands/container/commit.js');
+const eventsCmd: Loader = () => import('./commands/system/events.js');
 
 /** Every command name, with docker's aliases (`ps` = `container ls`, `rmi` = `image rm`, ...). */
 export const COMMANDS: Record<string, Loader> = {
@@ -135,6 +148,27 @@ export const COMMANDS: Record<string, Loader> = {
   'image prune': imagePrune,
   'image rollback': imageRollback,
   'container export': exportFs,
+  'container prune': containerPrune,
+  'system df': systemDf,
+  'system prune': systemPrune,
+  pause: pauseCmd,
+  'container pause': pauseCmd,
+  unpause: unpauseCmd,
+  'container unpause': unpauseCmd,
+  rename: renameCmd,
+  'container rename': renameCmd,
+  top: topCmd,
+  'container top': topCmd,
+  update: updateCmd,
+  'container update': updateCmd,
+  stats: statsCmd,
+  'container stats': statsCmd,
+  diff: diffCmd,
+  'container diff': diffCmd,
+  commit: commitCmd,
+  'container commit': commitCmd,
+  events: eventsCmd,
+  'system events': eventsCmd,
 };
 
 export const TOP_LEVEL_HELP = `
@@ -166,8 +200,11 @@ Management Commands:
 
 Commands:
   attach      Attach local standard input, output, and error streams to a running container
+  commit      Create a new image from a container's changes
   cp          Copy files/folders between a container and the local filesystem
   create      Create a new container
+  diff        Inspect changes to files or directories on a container's filesystem
+  events      Get real time events from the server
   exec        Execute a command in a running container
   export      Export a container's filesystem as a tar archive
   history     Show the history of an image
@@ -175,14 +212,20 @@ Commands:
   kill        Kill one or more running containers
   load        Load an image from a tar archive or STDIN
   logs        Fetch the logs of a container
+  pause       Pause all processes within one or more containers
   port        List port mappings or a specific mapping for the container
+  rename      Rename a container
   restart     Restart one or more containers
   rm          Remove one or more containers
   rmi         Remove one or more images
   save        Save one or more images to a tar archive
   start       Start one or more stopped containers
+  stats       Display a live stream of container(s) resource usage statistics
   stop        Stop one or more running containers
   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+  top         Display the running processes of a container
+  unpause     Unpause all processes within one or more containers
+  update      Update configuration of one or more containers
   wait        Block until one or more containers stop, then print their exit codes
 
 Global Options:

@@ -1,3 +1,5 @@
+import { nowNs } from '../core/clock.js';
+
 /**
  * Docker-shaped events (https://docs.docker.com/engine/api/v1.41/#operation/SystemEvents):
  * a live fan-out plus a bounded in-memory history for --since/--until replay.
@@ -20,14 +22,14 @@ export class EventBus {
   constructor(private readonly capacity = 1024) {}
 
   publish(type: EngineEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): EngineEvent {
-    const nowNs = BigInt(Date.now()) * 1_000_000n + process.hrtime.bigint() % 1_000_000n;
+    const ns = nowNs();
     const e: EngineEvent = {
       Type: type,
       Action: action,
       Actor: { ID: id, Attributes: attributes },
       scope: 'local',
-      time: Number(nowNs / 1_000_000_000n),
-      timeNano: Number(nowNs),
+      time: Number(ns / 1_000_000_000n),
+      timeNano: Number(ns),
     };
     this.history.push(e);
     if (this.history.length > this.capacity) this.history.shift();

@@ -2,7 +2,16 @@ import { constants } from 'node:fs';
 import { access, open, readFile, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, errnoCode, notFound } from '../core/errors.js';
+import { spawn } from 'node:child_process';
 import { execFile } from './exec-file.js';
+
+export interface RuncExecResult {
+  /** The process's exit code; -1 when it was killed for running too long. */
+  code: number;
+  /** stdout and stderr interleaved as they arrived, at most `maxOutput` bytes. */
+  output: string;
+  timedOut: boolean;
+}
 
 export interface RuncState {
   id: string;
@@ -135,9 +144,55 @@ export class RuncDriver {
     await this.run(['resume', id], `cannot unpause container ${id}`);
   }
 
-  /** `runc update` with a linux.resources JSON document on stdin. */
-  async update(id: string, resources: object): Promise<void> {
-    await this.run(['update', '--resources', '-', id], `cannot update container ${id}`, JSON.stringify(resources));
+  /** `runc update` with a linux.resources JSON document (already serialised: limits may be bigints) on stdin. */
+  async update(id: string, resourcesJson: string): Promise<void> {
+    await this.run(['update', '--resources', '-', id], `cannot update container ${id}`, resourcesJson);
+  }
+
+  /**
+   * `runc exec --process <file>`: run one more process in the container and collect its output.
+   * After `timeoutMs` the process itself (its host pid from --pid-file) is SIGKILLed, since
+   * killing runc alone would leave it running inside the container.
+   */
+  exec(id: string, opts: { processPath: string; pidFile: string; timeoutMs: number; maxOutput: number }): Promise<RuncExecResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.binary, this.args(['exec', '--process', opts.processPath, '--pid-file', opts.pidFile, id]), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const collect = (d: Buffer) => {
+        if (size >= opts.maxOutput) return;
+        const part = d.subarray(0, opts.maxOutput - size);
+        chunks.push(part);
+        size += part.length;
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        void readFile(opts.pidFile, 'utf8')
+          .then((pid) => process.kill(Number(pid.trim()), 'SIGKILL'))
+          .catch(() => child.kill('SIGKILL'));
+      }, opts.timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code, sig) => {
+        clearTimeout(timer);
+        const output = Buffer.concat(chunks).toString();
+        resolve({ code: timedOut ? -1 : (code ?? (sig ? 128 : 1)), output, timedOut });
+      });
+    });
+  }
+
+  /** The container's cgroup directories by controller (v2: the unified one under ""), from runc's state.json. */
+  async cgroupPaths(id: string): Promise<Record<string, string>> {
+    const text = await readFile(join(this.stateRoot, id, 'state.json'), 'utf8').catch(() => undefined);
+    if (text === undefined) throw notFound(`no runtime state for container ${id}`);
+    return (JSON.parse(text) as { cgroup_paths?: Record<string, string> }).cgroup_paths ?? {};
   }
 
   async ps(id: string): Promise<number[]> {

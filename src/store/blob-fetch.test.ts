@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,9 +10,19 @@ import { LocalContentStore } from './local-content-store.js';
 const data = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) % 256));
 const digest = sha256(data);
 
-/** A source that breaks its first stream after `cut` bytes and honours Range afterwards. */
-function flakySource(cut: number) {
+/**
+ * A source that breaks its first stream after `cut` bytes and honours Range afterwards. It breaks
+ * only once those bytes are in the ingest file under `root`, so the cut lands at `cut` whatever the
+ * machine's load, instead of racing a timer against the disk write.
+ */
+function flakySource(cut: number, root: string) {
   const opened: number[] = [];
+  const onDisk = async (): Promise<number> => {
+    const dir = join(root, 'ingest');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((st) => st.size, () => 0)));
+    return Math.max(0, ...sizes);
+  };
   return {
     opened,
     async open(offset: number) {
@@ -20,7 +30,10 @@ function flakySource(cut: number) {
       if (opened.length === 1) {
         const s = new Readable({ read() {} });
         s.push(data.subarray(0, cut));
-        setTimeout(() => s.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })), 10);
+        void (async () => {
+          while ((await onDisk()) < cut) await new Promise((r) => setTimeout(r, 5));
+          s.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+        })();
         return { stream: s, offset: 0 };
       }
       return { stream: Readable.from([data.subarray(offset)]), offset };
@@ -34,7 +47,7 @@ describe('content store fetch (resumable, shared, verified)', () => {
     try {
       const cs = new LocalContentStore(root);
       await cs.init();
-      const src = flakySource(40_000);
+      const src = flakySource(40_000, root);
       const info = await cs.fetch(digest, src, { size: data.length });
       assert.equal(info.size, data.length);
       assert.deepEqual(src.opened, [0, 40_000]);

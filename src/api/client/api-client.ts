@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 
 /** An error the daemon answered with (its `{"message"}` body and HTTP status). */
@@ -82,6 +83,14 @@ export class ApiClient {
     }
   }
 
+  /**
+   * One connection per request, made here rather than by http's global agent: the agent's
+   * TLS server-name check runs a large IPv6 regex, a few ms of every cold CLI start.
+   */
+  private connection(): { socketPath: string; createConnection: () => Socket } {
+    return { socketPath: this.socketPath, createConnection: () => connect(this.socketPath) };
+  }
+
   private send(method: string, path: string, opts: RequestOptions): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -98,7 +107,7 @@ export class ApiClient {
         headers['Content-Type'] ??= 'application/x-tar';
         headers['Transfer-Encoding'] = 'chunked';
       }
-      const req = httpRequest({ socketPath: this.socketPath, method, path: path + queryString(opts.query), headers, signal: opts.signal });
+      const req = httpRequest({ ...this.connection(), method, path: path + queryString(opts.query), headers, signal: opts.signal });
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') reject(new ConnectError(this.socketPath, e));
         else reject(e);
@@ -147,7 +156,7 @@ export class ApiClient {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = String(payload.length);
       }
-      const req = httpRequest({ socketPath: this.socketPath, method: 'POST', path: path + queryString(opts.query), headers });
+      const req = httpRequest({ ...this.connection(), method: 'POST', path: path + queryString(opts.query), headers });
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') reject(new ConnectError(this.socketPath, e));
         else reject(e);

@@ -99,11 +99,17 @@ export class ApiServer {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    (upgrade?.socket ?? req.socket).on('close', () => abort.abort());
+    // Keep-alive clients (dockerode, docker-py) send many requests over one socket: the listener
+    // goes when the request is done, or they pile up on the socket.
+    const socket = upgrade?.socket ?? req.socket;
+    const onSocketClose = () => abort.abort();
+    socket.on('close', onSocketClose);
     const ctx: RequestContext = { req, res, upgrade, params: match.params, query: url.searchParams, version, engine: this.engine, signal: abort.signal };
     try {
       await match.handler(ctx);
+      if (!upgrade) socket.off('close', onSocketClose);
     } catch (e) {
+      if (!upgrade) socket.off('close', onSocketClose);
       const { status, message } = toHttpError(e);
       if (status >= 500 && !(e instanceof EngineError)) this.log.error('request failed', { method: req.method, path, error: String((e as Error)?.stack ?? e) });
       else this.log.debug('request error', { method: req.method, path, status, message });

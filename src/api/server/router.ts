@@ -4,6 +4,7 @@ export type Handler = (ctx: RequestContext) => Promise<void>;
 
 interface Route {
   method: string;
+  pattern: string;
   re: RegExp;
   names: string[];
   handler: Handler;
@@ -23,8 +24,13 @@ export class Router {
       names.push(name);
       return star ? '(.+?)' : '([^/]+)';
     });
-    this.routes.push({ method, re: new RegExp(`^${src}/?$`), names, handler });
+    this.routes.push({ method, pattern, re: new RegExp(`^${src}/?$`), names, handler });
     return this;
+  }
+
+  /** Every registered route as [method, pattern], in registration order. */
+  list(): [string, string][] {
+    return this.routes.map((r) => [r.method, r.pattern]);
   }
 
   match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {

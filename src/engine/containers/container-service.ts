@@ -12,8 +12,18 @@ import type { EtcNetworkInfo } from './etc-files.js';
 import { ExitWaiters, type WaitResult } from './exit-waiters.js';
 import { handleExit, readExitFile } from './handle-exit.js';
 import { killContainer } from './kill-container.js';
+import { pauseContainer } from './pause-container.js';
 import { removeContainer, type RemoveOptions } from './remove-container.js';
+import { renameContainer } from './rename-container.js';
+import { commitContainer, type CommitOptions } from './commit-container.js';
+import { containerChanges } from './container-changes.js';
+import { containerStats } from './stats-container.js';
+import { topContainer } from './top-container.js';
+import { unpauseContainer } from './unpause-container.js';
+import { updateContainer, type UpdateRequest } from './update-container.js';
 import { restartContainer } from './restart-container.js';
+import { HealthMonitors } from './health-monitor.js';
+import { RestartPolicies } from './restart-policies.js';
 import { restoreContainers } from './restore-containers.js';
 import { startContainer } from './start-container.js';
 import { guards } from './state-guards.js';
@@ -43,6 +53,8 @@ export interface ContainerExtension {
   start?(c: ContainerRecord, rootfs: string): Promise<StartContribution>;
   /** The process is gone, or a start failed: release what start acquired. Must be idempotent. */
   stop?(c: ContainerRecord): Promise<void>;
+  /** The container got a new name (`c.name`); the record is saved after this. */
+  rename?(c: ContainerRecord, oldName: string): void;
   /** The record is about to be deleted (also after a failed create). */
   remove?(c: ContainerRecord, opts: RemoveOptions): Promise<void>;
 }
@@ -60,10 +72,15 @@ export class ContainerService {
   private readonly removeHooks: Hook<[ContainerRecord, RemoveOptions]>[] = [];
   private readonly extensions: ContainerExtension[] = [];
 
+  readonly restarts: RestartPolicies = new RestartPolicies(this);
+  readonly health: HealthMonitors = new HealthMonitors(this);
+
   constructor(
     readonly ctx: EngineContext,
     readonly images: ImageService,
-  ) {}
+  ) {
+    this.onExit((c) => this.restarts.onExit(c));
+  }
 
   /** Adopt containers that kept running while no daemon was up, and start watching exits. */
   async init(): Promise<void> {
@@ -74,10 +91,13 @@ export class ContainerService {
     await restoreContainers(this);
     // An exit that landed between the restore scan and the watch start.
     for (const name of await readdir(this.ctx.paths.exitDir)) if (/^[a-f0-9]{64}$/.test(name)) void this.onExitFile(name);
+    this.restarts.restore();
   }
 
   close(): void {
     this.watcher?.close();
+    this.restarts.close();
+    this.health.close();
   }
 
   private async onExitFile(id: string): Promise<void> {
@@ -128,6 +148,10 @@ export class ContainerService {
     }
   }
 
+  extendRename(c: ContainerRecord, oldName: string): void {
+    for (const x of this.extensions) x.rename?.(c, oldName);
+  }
+
   async extendRemove(c: ContainerRecord, opts: RemoveOptions): Promise<void> {
     for (const x of [...this.extensions].reverse()) await x.remove?.(c, opts);
   }
@@ -157,6 +181,30 @@ export class ContainerService {
   }
   remove(ref: string, opts: RemoveOptions) {
     return removeContainer(this, ref, opts);
+  }
+  pause(ref: string) {
+    return pauseContainer(this, ref);
+  }
+  unpause(ref: string) {
+    return unpauseContainer(this, ref);
+  }
+  rename(ref: string, name: string) {
+    return renameContainer(this, ref, name);
+  }
+  top(ref: string, psArgs?: string) {
+    return topContainer(this, ref, psArgs);
+  }
+  changes(ref: string) {
+    return containerChanges(this, ref);
+  }
+  commit(ref: string, opts: CommitOptions) {
+    return commitContainer(this, ref, opts);
+  }
+  stats(ref: string) {
+    return containerStats(this, ref);
+  }
+  update(ref: string, req: UpdateRequest) {
+    return updateContainer(this, ref, req);
   }
   wait(ref: string, condition?: string, signal?: AbortSignal): Promise<WaitResult> {
     return waitContainer(this, ref, condition, signal);

@@ -11,6 +11,7 @@ import { randomName } from './random-name.js';
 import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { specInputFor } from './spec-input.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 export interface CreateOptions {
   name?: string;
@@ -38,6 +39,7 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
   const image = await svc.images.resolve(opts.config.Image);
   const hostConfig = withDefaults(defaultHostConfig(), opts.hostConfig);
   validateHostConfig(hostConfig);
+  validateHealthcheck(opts.config.Healthcheck);
   const id = newId();
   const config = mergeImageConfig(withDefaults(defaultConfig(), opts.config), image.config.config ?? {});
   if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? ctx.host.hostname : id.slice(0, 12);
@@ -64,7 +66,7 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
     const record: ContainerRecord = {
       id,
       name,
-      created: new Date().toISOString(),
+      created: nowRfc3339Nano(),
       path: args[0]!,
       args: args.slice(1),
       image: image.record.id,
@@ -108,6 +110,24 @@ export async function createContainer(svc: ContainerService, opts: CreateOptions
 }
 
 function validateHostConfig(hc: HostConfig): void {
+  validateRestartPolicy(hc);
+  if (!LOG_DRIVERS.has(hc.LogConfig?.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hc.LogConfig.Type}' is registered`);
+  const maxSize = hc.LogConfig?.Config?.['max-size'];
+  if (maxSize !== undefined && logSizeBytes(maxSize) === undefined) throw invalidArgument(`invalid value for log-opt max-size: ${maxSize}`);
+}
+
+/** dockerd's healthcheck checks: durations 0 (inherit) or at least 1 ms, retries not negative. */
+function validateHealthcheck(hc: ContainerConfig['Healthcheck']): void {
+  if (!hc) return;
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const) {
+    const v = hc[k] ?? 0;
+    if (v !== 0 && v < 1e6) throw invalidArgument(`${k} in Healthcheck cannot be less than 1ms`);
+  }
+  if ((hc.Retries ?? 0) < 0) throw invalidArgument('Retries in Healthcheck cannot be negative');
+}
+
+/** Docker's restart policy checks (also applied by update). */
+export function validateRestartPolicy(hc: HostConfig): void {
   const rp = hc.RestartPolicy ?? { Name: 'no', MaximumRetryCount: 0 };
   if (!RESTART_NAMES.has(rp.Name)) throw invalidArgument(`invalid restart policy: unknown policy '${rp.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
   if (rp.MaximumRetryCount < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
@@ -117,7 +137,4 @@ function validateHostConfig(hc: HostConfig): void {
   if (hc.AutoRemove && rp.Name !== '' && rp.Name !== 'no') {
     throw invalidArgument(`can't create 'AutoRemove' container with restart policy`);
   }
-  if (!LOG_DRIVERS.has(hc.LogConfig?.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hc.LogConfig.Type}' is registered`);
-  const maxSize = hc.LogConfig?.Config?.['max-size'];
-  if (maxSize !== undefined && logSizeBytes(maxSize) === undefined) throw invalidArgument(`invalid value for log-opt max-size: ${maxSize}`);
 }

@@ -37,7 +37,8 @@ export function filterContainers(
   const any = (vals: string[] | undefined, pred: (v: string) => boolean) => !vals || vals.length === 0 || vals.some(pred);
   const showAll = opts.all || Boolean(filters.status?.length || filters.exited?.length);
   return all.filter((c) => {
-    if (!showAll && !c.state.Running) return false;
+    // Docker counts a container waiting for its policy restart as running.
+    if (!showAll && !c.state.Running && !c.state.Restarting) return false;
     if (!any(filters.id, (v) => c.id.startsWith(v))) return false;
     if (!any(filters.name, (v) => new RegExp(v).test(c.name.slice(1)) || new RegExp(v).test(c.name))) return false;
     if (filters.label && !matchLabels(c.config.Labels, filters.label)) return false;

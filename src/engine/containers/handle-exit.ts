@@ -6,6 +6,7 @@ import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { removeLocked } from './remove-container.js';
 import { unmountRootfs } from './rootfs.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 /** conmon writes the exit status (128+signal when killed) into exitDir/<id>. */
 export async function readExitFile(exitDir: string, id: string): Promise<number | undefined> {
@@ -44,6 +45,7 @@ export async function handleExit(svc: ContainerService, id: string, exitCode: nu
 /** With the container lock held. */
 export async function recordExit(svc: ContainerService, c: ContainerRecord, exitCode: number): Promise<void> {
   const { ctx } = svc;
+  svc.health.stop(c.id);
   await ctx.runc.deleteStopped(c.id).catch((e: unknown) => ctx.log.warn('runc delete failed', { id: c.id, error: String(e) }));
   await svc.extendStop(c);
   unmountRootfs(ctx, c.id);
@@ -61,10 +63,11 @@ export async function recordExit(svc: ContainerService, c: ContainerRecord, exit
     Pid: 0,
     ExitCode: exitCode,
     OOMKilled: oomKilled,
-    FinishedAt: new Date().toISOString(),
+    FinishedAt: nowRfc3339Nano(),
   };
   await ctx.containers.save(c);
   if (oomKilled) ctx.events.publish('container', 'oom', c.id, eventAttributes(c));
-  ctx.events.publish('container', 'die', c.id, eventAttributes(c, { exitCode: String(exitCode) }));
+  const ranFor = (Date.parse(c.state.FinishedAt) - Date.parse(c.state.StartedAt)) / 1000;
+  ctx.events.publish('container', 'die', c.id, eventAttributes(c, { execDuration: String(Math.max(0, Math.round(ranFor)) || 0), exitCode: String(exitCode) }));
   svc.waiters.exited(c.id, exitCode);
 }

@@ -29,3 +29,11 @@ describe('container config from image config', () => {
     assert.throws(() => processArgs(c), (e: { code?: string; message: string }) => e.code === 'InvalidArgument' && e.message === 'No command specified');
   });
 });
+
+describe('healthcheck merge', () => {
+  it('takes unset fields from the image and the user’s fields over them', () => {
+    const user = { Env: [], Cmd: ['x'], Entrypoint: null, Labels: {}, Healthcheck: { Test: [], Interval: 5e9, Retries: 0 } } as never;
+    const merged = mergeImageConfig(user, { Healthcheck: { Test: ['CMD', 'true'], Interval: 30e9, Timeout: 3e9, Retries: 2 } });
+    assert.deepEqual(merged.Healthcheck, { Test: ['CMD', 'true'], Interval: 5e9, Timeout: 3e9, StartPeriod: undefined, StartInterval: undefined, Retries: 2 });
+  });
+});

@@ -1,6 +1,6 @@
 import type { ContainerConfig } from '../../core/container-types.js';
 import { invalidArgument } from '../../core/errors.js';
-import type { ImageRunConfig } from '../../core/image-types.js';
+import type { HealthConfig, ImageRunConfig } from '../../core/image-types.js';
 
 /**
  * Docker's rule for `Env`: user values replace the image's in place, new ones
@@ -39,10 +39,24 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageRunConfig): 
   if (image.ExposedPorts || user.ExposedPorts) c.ExposedPorts = { ...(image.ExposedPorts ?? {}), ...(user.ExposedPorts ?? {}) };
   if (image.Volumes || user.Volumes) c.Volumes = { ...(image.Volumes ?? {}), ...(user.Volumes ?? {}) };
   if (!c.StopSignal && image.StopSignal) c.StopSignal = image.StopSignal;
-  if (!c.Healthcheck && image.Healthcheck) c.Healthcheck = image.Healthcheck;
+  if (image.Healthcheck) c.Healthcheck = mergeHealthcheck(user.Healthcheck, image.Healthcheck);
   if (!c.Shell && image.Shell) c.Shell = image.Shell;
   c.OnBuild = image.OnBuild ?? null;
   return c;
+}
+
+/** dockerd's merge: the user's healthcheck fields win, unset (empty or zero) ones come from the image. */
+function mergeHealthcheck(user: HealthConfig | undefined, image: HealthConfig): HealthConfig {
+  if (!user) return image;
+  return {
+    ...user,
+    Test: user.Test?.length ? user.Test : image.Test,
+    Interval: user.Interval || image.Interval,
+    Timeout: user.Timeout || image.Timeout,
+    StartPeriod: user.StartPeriod || image.StartPeriod,
+    StartInterval: user.StartInterval || image.StartInterval,
+    Retries: user.Retries || image.Retries,
+  };
 }
 
 /** The process a container runs: entrypoint then cmd; `--entrypoint ""` clears the entrypoint. */

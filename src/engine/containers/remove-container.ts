@@ -17,6 +17,7 @@ export async function removeContainer(svc: ContainerService, ref: string, opts: 
   const { ctx } = svc;
   const c = ctx.containers.get(ref);
   guards.remove(c, opts.force);
+  await svc.restarts.cancel(c);
   if (c.state.Running) {
     const exited = svc.waiters.nextExit(c.id);
     await ctx.runc.kill(c.id, 'KILL').catch(() => {});
@@ -31,6 +32,7 @@ export async function removeLocked(svc: ContainerService, c: ContainerRecord, op
   const { ctx } = svc;
   if (!ctx.containers.find(c.id)) return;
   c.removing = true;
+  svc.health.stop(c.id);
   await ctx.containers.save(c);
   if (await ctx.runc.hasState(c.id)) await ctx.runc.delete(c.id, true).catch(() => {});
   await svc.extendStop(c);
@@ -41,6 +43,7 @@ export async function removeLocked(svc: ContainerService, c: ContainerRecord, op
   await rm(join(ctx.paths.exitDir, c.id), { force: true });
   await rm(join(ctx.paths.socketDir, c.id), { recursive: true, force: true });
   await ctx.containers.delete(c);
+  svc.restarts.forget(c.id);
   ctx.events.publish('container', 'destroy', c.id, eventAttributes(c));
   svc.waiters.wasRemoved(c.id, c.state.ExitCode);
 }

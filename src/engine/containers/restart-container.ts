@@ -8,6 +8,7 @@ export async function restartContainer(svc: ContainerService, ref: string, opts:
   const { ctx } = svc;
   const c = ctx.containers.get(ref);
   await stopContainer(svc, c.id, opts);
+  svc.restarts.reset(c);
   await ctx.containers.locks.run(c.id, async () => {
     if (!c.state.Running) await startLocked(svc, c);
   });

@@ -28,6 +28,7 @@ export async function restoreContainers(svc: ContainerService): Promise<void> {
         c.state.Pid = st.pid;
         c.state.Paused = st.status === 'paused';
         c.state.Status = st.status;
+        svc.health.start(c, { keepState: true });
         ctx.log.info('adopted running container', { id: c.id, pid: st.pid });
         return;
       }

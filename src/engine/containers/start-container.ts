@@ -15,6 +15,7 @@ import { mountRootfs, unmountRootfs } from './rootfs.js';
 import { guards } from './state-guards.js';
 import { removeLocked } from './remove-container.js';
 import { logSizeBytes } from './create-container.js';
+import { nowRfc3339Nano } from '../../core/clock.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -28,6 +29,7 @@ export async function startContainer(svc: ContainerService, ref: string): Promis
   const c = ctx.containers.get(ref);
   return ctx.containers.locks.run(c.id, async () => {
     if (guards.start(c) === 'already-running') return false;
+    svc.restarts.reset(c);
     try {
       await startLocked(svc, c);
     } catch (e) {
@@ -84,12 +86,14 @@ export async function startLocked(svc: ContainerService, c: ContainerRecord): Pr
       Pid: pid,
       ExitCode: 0,
       Error: '',
-      StartedAt: new Date().toISOString(),
+      StartedAt: nowRfc3339Nano(),
     };
     c.manuallyStopped = false;
+    svc.health.start(c);
     await ctx.containers.save(c);
     ctx.events.publish('container', 'start', c.id, eventAttributes(c));
   } catch (e) {
+    svc.health.stop(c.id);
     await ctx.runc.delete(c.id, true).catch(() => {});
     await svc.extendStop(c);
     unmountRootfs(ctx, c.id);

@@ -20,6 +20,9 @@ export const guards = {
     return c.state.Running ? 'ok' : 'not-running';
   },
   remove(c: ContainerRecord, force: boolean): void {
+    if (c.state.Restarting && !force) {
+      throw conflict(`You cannot remove a restarting container ${c.id}. Stop the container before attempting removal or force remove`);
+    }
     if (c.state.Running && !force) {
       const what = c.state.Paused ? 'paused' : 'running';
       throw conflict(

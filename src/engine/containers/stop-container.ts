@@ -2,6 +2,7 @@ import type { ContainerService } from './container-service.js';
 import { eventAttributes } from './event-attributes.js';
 import { parseSignal } from './signals.js';
 import { guards } from './state-guards.js';
+import { thawAfterSignal } from './thaw-after-signal.js';
 
 export interface StopOptions {
   /** Seconds to wait before SIGKILL; -1 waits forever. Default: StopTimeout or 10. */
@@ -16,13 +17,22 @@ export interface StopOptions {
 export async function stopContainer(svc: ContainerService, ref: string, opts: StopOptions = {}): Promise<boolean> {
   const { ctx } = svc;
   const c = ctx.containers.get(ref);
-  if (guards.stop(c) === 'not-running') return false;
+  const wasRestarting = c.state.Restarting;
+  await svc.restarts.cancel(c);
+  if (guards.stop(c) === 'not-running') {
+    if (!wasRestarting) return false;
+    c.manuallyStopped = true;
+    await ctx.containers.save(c);
+    ctx.events.publish('container', 'stop', c.id, eventAttributes(c));
+    return true;
+  }
   c.manuallyStopped = true;
   const exited = svc.waiters.nextExit(c.id);
   const sig = parseSignal(opts.signal || c.config.StopSignal, 'SIGTERM');
   const timeout = opts.timeout ?? c.config.StopTimeout ?? 10;
   await ctx.runc.kill(c.id, String(sig)).catch(() => {});
   ctx.events.publish('container', 'kill', c.id, eventAttributes(c, { signal: String(sig) }));
+  await thawAfterSignal(svc, c);
   if (timeout >= 0) {
     const timedOut = await Promise.race([exited.then(() => false), delay(timeout * 1000).then(() => true)]);
     if (timedOut && c.state.Running) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { conflict, EngineError, invalidArgument, isEngineError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { CniResult } from '../../network/cni.js';
+import type { Sandbox } from './sandbox-pool.js';
 import type { PortForward } from '../../network/firewall.js';
 import { broadcast, contains, formatIPv4, formatSubnet, isIPv4, parseIPv4 } from '../../network/ipv4.js';
 import { createNetns, removeNetns } from '../../network/netns.js';
@@ -23,7 +24,7 @@ import type { NetworkService } from './network-service.js';
 import { emptyEndpoint, isContainerMode, modeNetworkName, netState, type EndpointSettings, type NetworkRecord, type PortBindingOut } from './network-types.js';
 import { exposedKeys, parsePortKey, validatePorts, wantedPorts } from './port-bindings.js';
 
-type Endpoint = EndpointSettings & { ifname?: string };
+type Endpoint = EndpointSettings & { ifname?: string; cniId?: string };
 
 interface EndpointRequest {
   IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
@@ -142,13 +143,29 @@ export class ContainerEndpoints implements ContainerExtension {
     await this.detach(c);
   }
 
+  /** The embedded DNS answers to the new name (dockerd re-registers a renamed endpoint). */
+  rename(c: ContainerRecord, oldName: string): void {
+    for (const ep of Object.values(netState(c).networks)) {
+      if (ep.DNSNames) ep.DNSNames = ep.DNSNames.map((n) => (n === oldName.slice(1) ? c.name.slice(1) : n));
+    }
+  }
+
   private async attach(c: ContainerRecord): Promise<void> {
     const st = netState(c);
-    const netns = join(this.svc.netnsDir, c.id);
-    await createNetns(netns);
-    st.sandboxKey = netns;
+    const sandbox = this.pooledSandbox(c);
+    if (sandbox) {
+      st.sandboxKey = sandbox.path;
+    } else {
+      const netns = join(this.svc.netnsDir, c.id);
+      await createNetns(netns);
+      st.sandboxKey = netns;
+    }
     st.sandboxId = newId();
     try {
+      if (sandbox) {
+        const [name, ep] = Object.entries(st.networks)[0]!;
+        this.applyResult(c, this.networkFor(name, ep), ep, sandbox.result, 'eth0', sandbox.cniId);
+      }
       const held = this.svc.reservations.get(c.id) ?? [];
       this.svc.reservations.set(c.id, held);
       const ports: Record<string, PortBindingOut[] | null> = {};
@@ -166,7 +183,8 @@ export class ContainerEndpoints implements ContainerExtension {
       }
       let i = 0;
       for (const [name, ep] of Object.entries(st.networks)) {
-        await this.addEndpoint(c, this.networkFor(name, ep), ep, `eth${i}`, i === 0);
+        const n = this.networkFor(name, ep);
+        if (i > 0 || !sandbox) await this.addEndpoint(c, n, ep, `eth${i}`, i === 0);
         i++;
       }
       st.ports = ports;
@@ -175,6 +193,21 @@ export class ContainerEndpoints implements ContainerExtension {
       await this.detach(c);
       throw e;
     }
+  }
+
+  /** A sandbox prepared ahead of time, for a container whose only network is the default bridge with a dynamic address. */
+  private pooledSandbox(c: ContainerRecord): Sandbox | undefined {
+    const eps = Object.entries(netState(c).networks);
+    if (eps.length !== 1) return undefined;
+    const [name, ep] = eps[0]!;
+    const n = this.networkFor(name, ep);
+    if (!n.predefined || ep.IPAMConfig?.IPv4Address) return undefined;
+    return this.svc.pool.take(n.Id);
+  }
+
+  /** The CNI configuration the sandbox pool attaches eth0 with. */
+  poolConf(n: NetworkRecord): Record<string, unknown> {
+    return this.cniConf(n, emptyEndpoint(n.Id), true);
   }
 
   private cniConf(n: NetworkRecord, ep: Endpoint, primary: boolean): Record<string, unknown> {
@@ -217,6 +250,13 @@ export class ContainerEndpoints implements ContainerExtension {
       if (/no IP addresses available/.test(msg)) throw forbidden(`no available IPv4 addresses on this network's address pools: ${n.Name} (${n.Id})`);
       throw e;
     }
+    this.applyResult(c, n, ep, r, ifname);
+  }
+
+  /** Record what CNI ADD gave the endpoint (`cniId`: the ID it was added with, when not the container's). */
+  private applyResult(c: ContainerRecord, n: NetworkRecord, ep: Endpoint, r: CniResult, ifname: string, cniId?: string): void {
+    ep.ifname = ifname;
+    if (cniId) ep.cniId = cniId;
     const ip = r.ips?.[0];
     if (!ip) throw new EngineError('Internal', `CNI bridge plugin returned no address for network ${n.Name}`);
     const [addr = '', prefix = '0'] = ip.address.split('/');
@@ -235,11 +275,12 @@ export class ContainerEndpoints implements ContainerExtension {
       const n = this.svc.store.find(ep.NetworkID) ?? this.svc.store.find(name);
       if (n?.bridge) {
         await this.svc.cni
-          .del(this.cniConf(n, ep, false), { containerId: c.id, netns: st.sandboxKey, ifname: ep.ifname })
+          .del(this.cniConf(n, ep, false), { containerId: ep.cniId ?? c.id, netns: st.sandboxKey, ifname: ep.ifname })
           .catch((e: unknown) => this.svc.ctx.log.warn('CNI DEL failed', { id: c.id, network: name, error: String(e) }));
       }
     }
     delete ep.ifname;
+    delete ep.cniId;
     ep.IPAddress = '';
     ep.IPPrefixLen = 0;
     ep.Gateway = '';
@@ -255,8 +296,19 @@ export class ContainerEndpoints implements ContainerExtension {
     this.svc.reservations.delete(c.id);
     const hadPorts = Object.values(st.ports).some((v) => v?.length);
     st.ports = {};
-    for (const [name, ep] of Object.entries(st.networks)) await this.delEndpoint(c, name, ep);
-    if (st.sandboxKey) await removeNetns(st.sandboxKey);
+    // A pooled sandbox's address came from IPAM, so nobody waits for its teardown: the pool
+    // runs CNI DEL and removes the namespace in the background, after the other endpoints went.
+    let pooled: { cniId: string; conf: Record<string, unknown>; ifname: string } | undefined;
+    for (const [name, ep] of Object.entries(st.networks)) {
+      const n = this.svc.store.find(ep.NetworkID) ?? this.svc.store.find(name);
+      if (ep.cniId && ep.ifname && st.sandboxKey && n?.bridge) {
+        pooled = { cniId: ep.cniId, conf: this.cniConf(n, ep, false), ifname: ep.ifname };
+        delete ep.ifname;
+      }
+      await this.delEndpoint(c, name, ep);
+    }
+    if (st.sandboxKey && pooled) this.svc.pool.release({ path: st.sandboxKey, cniId: pooled.cniId, conf: pooled.conf }, pooled.ifname);
+    else if (st.sandboxKey) await removeNetns(st.sandboxKey);
     st.sandboxKey = '';
     st.sandboxId = '';
     await Promise.all(held.map((r) => r.close()));

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EngineError, isEngineError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { KeyLock } from '../../store/key-lock.js';
@@ -28,6 +28,7 @@ import type { ContainerService } from '../containers/container-service.js';
 import type { EngineContext } from '../engine-context.js';
 import { ContainerEndpoints } from './container-endpoints.js';
 import { dnsLookup } from './dns-lookup.js';
+import { SandboxPool } from './sandbox-pool.js';
 import { buildNetworkRecord, forbidden, ipamOf, networkFlags, OPT_BRIDGE_NAME, OPT_ICC, OPT_MASQ, OPT_MTU, type NetworkCreateRequest } from './network-create.js';
 import { NetworkStore } from './network-store.js';
 import { netState, type NetworkRecord } from './network-types.js';
@@ -42,6 +43,8 @@ export class NetworkService {
   readonly endpoints: ContainerEndpoints;
   /** Host port reservations of running containers. */
   readonly reservations = new Map<string, Reservation[]>();
+  /** Default-bridge sandboxes prepared ahead of time (see sandbox-pool.ts). */
+  readonly pool: SandboxPool;
   readonly tag: string;
   readonly ipamDir: string;
   readonly netnsDir: string;
@@ -60,6 +63,12 @@ export class NetworkService {
     this.ipamDir = join(ctx.paths.execRoot, 'cni', 'ipam');
     this.netnsDir = join(ctx.paths.execRoot, 'netns');
     this.endpoints = new ContainerEndpoints(this);
+    this.pool = new SandboxPool(this.cni, this.netnsDir, { defaultBridge: () => this.defaultBridgeTarget() }, ctx.log);
+  }
+
+  private defaultBridgeTarget(): { networkId: string; conf: Record<string, unknown> } | undefined {
+    const n = this.store.all().find((x) => x.predefined && x.Name === 'bridge');
+    return n?.bridge && n.IPAM.Config.length ? { networkId: n.Id, conf: this.endpoints.poolConf(n) } : undefined;
   }
 
   /** Load records and make sure the predefined networks exist (before containers are restored). */
@@ -136,6 +145,7 @@ export class NetworkService {
       if (c.state.Running) await this.endpoints.reclaimPorts(c).catch((e: unknown) => this.ctx.log.warn('cannot take published ports again', { id: c.id, error: String(e) }));
     }
     await this.applyFirewall();
+    this.pool.refill();
   }
 
   bridgeNetworks(): NetworkRecord[] {
@@ -201,7 +211,15 @@ export class NetworkService {
 
   /** Netns files, IPAM leases and DNS entries of containers that are not running any more. */
   private async cleanupLeftovers(): Promise<void> {
-    const running = new Set(this.containers.list().filter((c) => c.state.Running).map((c) => c.id));
+    // Running containers own their netns files and leases by container ID, or by the
+    // pooled sandbox's ID they took (see sandbox-pool.ts); spare sandboxes are dropped.
+    const running = new Set<string>();
+    for (const c of this.containers.list().filter((x) => x.state.Running)) {
+      const st = netState(c);
+      running.add(c.id);
+      if (st.sandboxKey) running.add(basename(st.sandboxKey));
+      for (const ep of Object.values(st.networks)) if (ep.cniId) running.add(ep.cniId);
+    }
     for (const f of await readdir(this.netnsDir).catch(() => [] as string[])) {
       if (!running.has(f)) {
         this.ctx.log.info('removing a network namespace left by an earlier run', { id: f });
@@ -320,6 +338,7 @@ export class NetworkService {
    * daemon leaves nothing in `ip link` or iptables. The next start recreates them.
    */
   async close(): Promise<void> {
+    await this.pool.close();
     for (const s of this.dns.values()) await s.close().catch(() => {});
     this.dns.clear();
     await this.ports.closeAll();

@@ -60,7 +60,7 @@ export interface PortBindingOut {
 /** `ContainerRecord.network`: what berth keeps about a container's networking. */
 export interface ContainerNetworkState {
   /** By network name, in attach order (the first is the primary: default route, published ports). */
-  networks: Record<string, EndpointSettings & { ifname?: string }>;
+  networks: Record<string, EndpointSettings & { ifname?: string; cniId?: string }>;
   /** Published ports while running ("80/tcp" → bindings; null: exposed, not published). */
   ports: Record<string, PortBindingOut[] | null>;
   /** Path of the network namespace while running. */

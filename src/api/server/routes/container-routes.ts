@@ -94,9 +94,10 @@ async function logs(ctx: RequestContext): Promise<void> {
   const stdout = qbool(ctx, 'stdout');
   const stderr = qbool(ctx, 'stderr');
   if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
-  const tailRaw = ctx.query.get('tail');
-  const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number(tailRaw);
-  if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw invalidArgument(`invalid tail value: ${tailRaw}`);
+  // dockerd reads `tail` with Atoi and shows everything for "all", a negative number or junk
+  // (testcontainers sends tail=-1).
+  const tailNum = Number(ctx.query.get('tail') ?? 'all');
+  const tail = Number.isInteger(tailNum) && tailNum >= 0 ? tailNum : undefined;
   const sinceNs = parseEventTime(ctx.query.get('since') === '0' ? null : ctx.query.get('since'));
   const untilNs = parseEventTime(ctx.query.get('until') === '0' ? null : ctx.query.get('until'));
   ctx.res.writeHead(200, { 'Content-Type': streamContentType(ctx, c.config.Tty) });

@@ -5,6 +5,7 @@ import { buildRoutes as buildApiRoutes } from './build-routes.js';
 import { containerRoutes } from './container-routes.js';
 import { execRoutes } from './exec-routes.js';
 import { imageRoutes } from './image-routes.js';
+import { lifecycleRoutes } from './lifecycle-routes.js';
 import { notImplementedRoutes } from './not-implemented-routes.js';
 import { networkRoutes } from './network-routes.js';
 import { volumeRoutes } from './volume-routes.js';
@@ -12,6 +13,7 @@ import { archiveRoutes } from './archive-routes.js';
 import { registryRoutes } from './registry-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { housekeepingRoutes } from './housekeeping-routes.js';
 
 const SWARM_MESSAGE =
   'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
@@ -20,6 +22,7 @@ export function buildRoutes(): Router {
   const r = new Router();
   systemRoutes(r);
   containerRoutes(r);
+  lifecycleRoutes(r);
   execRoutes(r);
   registryRoutes(r);
   exportRoutes(r);
@@ -28,6 +31,7 @@ export function buildRoutes(): Router {
   networkRoutes(r);
   volumeRoutes(r);
   archiveRoutes(r);
+  housekeepingRoutes(r);
   // Swarm is out of scope: answer as a dockerd that is not part of a swarm.
   for (const area of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
     for (const m of ['GET', 'POST', 'DELETE']) {

@@ -50,7 +50,8 @@ async function disconnect(ctx: RequestContext): Promise<void> {
 
 async function prune(ctx: RequestContext): Promise<void> {
   const deleted = await ctx.engine.networks.prune(pruneKeep(qfilters(ctx)));
-  sendJson(ctx, 200, { NetworksDeleted: deleted });
+  // Go's nil slice: dockerd answers null, not [], when nothing was deleted.
+  sendJson(ctx, 200, { NetworksDeleted: deleted.length ? deleted : null });
 }
 
 export function networkRoutes(r: Router): void {

@@ -5,9 +5,12 @@ import type { Router } from '../router.js';
 /**
  * Every Docker Engine API endpoint (https://docs.docker.com/engine/api/v1.45/),
  * registered after the real routes: whatever berth does not serve yet answers
- * 501 with a sentence naming the endpoint, never a bare 404 or a hang.
+ * 501 with a sentence naming the endpoint, never a bare 404 or a hang. Swarm's endpoints are
+ * answered 503 in routes/index.ts. docs/compatibility.md lists every entry (checked by
+ * src/cli/compatibility.test.ts).
  */
-const DOCKER_ENDPOINTS: [string, string][] = [
+export const DOCKER_ENDPOINTS: [string, string][] = [
+  ['GET', '/_ping'], ['HEAD', '/_ping'], ['GET', '/version'], ['GET', '/info'], ['GET', '/events'],
   ['GET', '/containers/json'], ['POST', '/containers/create'], ['GET', '/containers/{id}/json'], ['GET', '/containers/{id}/top'],
   ['GET', '/containers/{id}/logs'], ['GET', '/containers/{id}/changes'], ['GET', '/containers/{id}/export'], ['GET', '/containers/{id}/stats'],
   ['POST', '/containers/{id}/resize'], ['POST', '/containers/{id}/start'], ['POST', '/containers/{id}/stop'], ['POST', '/containers/{id}/restart'],
@@ -21,7 +24,7 @@ const DOCKER_ENDPOINTS: [string, string][] = [
   ['GET', '/networks'], ['POST', '/networks/create'], ['POST', '/networks/prune'], ['GET', '/networks/{id}'], ['DELETE', '/networks/{id}'],
   ['POST', '/networks/{id}/connect'], ['POST', '/networks/{id}/disconnect'],
   ['GET', '/volumes'], ['POST', '/volumes/create'], ['POST', '/volumes/prune'], ['GET', '/volumes/{name}'], ['PUT', '/volumes/{name}'], ['DELETE', '/volumes/{name}'],
-  ['POST', '/auth'], ['GET', '/system/df'], ['GET', '/distribution/{name*}/json'], ['POST', '/session'],
+  ['POST', '/auth'], ['GET', '/system/df'], ['GET', '/distribution/{name*}/json'], ['POST', '/session'], ['POST', '/grpc'],
   ['GET', '/plugins'], ['GET', '/plugins/privileges'], ['POST', '/plugins/pull'], ['GET', '/plugins/{name*}/json'], ['DELETE', '/plugins/{name*}'],
   ['POST', '/plugins/{name*}/enable'], ['POST', '/plugins/{name*}/disable'], ['POST', '/plugins/{name*}/upgrade'], ['POST', '/plugins/create'],
   ['POST', '/plugins/{name*}/push'], ['POST', '/plugins/{name*}/set'],

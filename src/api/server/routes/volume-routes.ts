@@ -33,7 +33,8 @@ async function prune(ctx: RequestContext): Promise<void> {
   const { keep, all } = volumePruneFilters(qfilters(ctx));
   // Before API 1.42 prune removed every unused volume; since then only anonymous ones unless all=true.
   const r = await ctx.engine.volumes.prune(keep, all || compareVersions(ctx.version, '1.42') < 0);
-  sendJson(ctx, 200, { VolumesDeleted: r.deleted, SpaceReclaimed: r.reclaimed });
+  // Go's nil slice: dockerd answers null, not [], when nothing was deleted.
+  sendJson(ctx, 200, { VolumesDeleted: r.deleted.length ? r.deleted : null, SpaceReclaimed: r.reclaimed });
 }
 
 export function volumeRoutes(r: Router): void {

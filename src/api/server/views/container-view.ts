@@ -14,7 +14,8 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     Created: c.created,
     Path: c.path,
     Args: c.args,
-    State: { ...c.state, Status: statusOf(c) },
+    // dockerd reports a container waiting for its policy restart as Running and Restarting.
+    State: { ...c.state, Status: statusOf(c), Running: c.state.Running || c.state.Restarting },
     Image: c.image,
     ResolvConfPath: join(dir, 'resolv.conf'),
     HostnamePath: join(dir, 'hostname'),
@@ -28,7 +29,7 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: c.execIds.length ? c.execIds : null,
-    HostConfig: c.hostConfig,
+    HostConfig: hostConfigView(c),
     GraphDriver: {
       Data: {
         MergedDir: join(dir, 'rootfs'),
@@ -41,6 +42,12 @@ export function inspectContainer(engine: Engine, c: ContainerRecord): Record<str
     Config: c.config,
     NetworkSettings: containerNetworkSettings(c),
   };
+}
+
+/** HostConfig as stored, minus what Docker leaves out when unset (`Init` is an omitempty pointer). */
+function hostConfigView(c: ContainerRecord): Record<string, unknown> {
+  const { Init, ...rest } = c.hostConfig;
+  return Init === null || Init === undefined ? rest : { ...rest, Init };
 }
 
 /** Docker's COMMAND column source: the command line, arguments quoted only when needed. */

@@ -8,7 +8,7 @@ export function containerNetworkSettings(c: ContainerRecord): Record<string, unk
   const st = netState(c);
   const networks: Record<string, unknown> = {};
   for (const [name, e] of Object.entries(st.networks)) {
-    const { ifname: _ifname, ...pub } = e;
+    const { ifname: _ifname, cniId: _cniId, ...pub } = e;
     networks[name] = pub;
   }
   const bridge = st.networks.bridge;

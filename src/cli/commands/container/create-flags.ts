@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, type FlagSpec, type FlagValues } from '../../flags.js';
 import { parseBytes } from '../../format/human.js';
+import { HEALTH_FLAGS, healthcheckField } from './health-flags.js';
 import { NETWORK_FLAGS, networkFields } from './network-flags.js';
 
 /** The flags `run` and `create` share (docker run --help). */
@@ -58,7 +59,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'workdir', short: 'w', type: 'string', description: 'Working directory inside the container' },
 ];
-CREATE_FLAGS.push(...NETWORK_FLAGS);
+CREATE_FLAGS.push(...NETWORK_FLAGS, ...HEALTH_FLAGS);
 CREATE_FLAGS.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export interface CreateRequest {
@@ -68,7 +69,7 @@ export interface CreateRequest {
   body: Record<string, unknown>;
 }
 
-function bytesFlag(flags: FlagValues, name: string): number | undefined {
+export function bytesFlag(flags: FlagValues, name: string): number | undefined {
   const v = flags[name] as string | undefined;
   if (v === undefined || v === '') return undefined;
   if (name === 'memory-swap' && v === '-1') return -1;
@@ -104,12 +105,12 @@ function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
   return { Name: m[1]!, Soft: soft, Hard: hard };
 }
 
-function parseCpus(s: string): number {
+export function parseCpus(s: string): number {
   if (!/^\d*\.?\d+$/.test(s)) throw new UsageError(`invalid argument "${s}" for "--cpus" flag: failed to parse ${s} as a rational number`);
   return Math.round(Number(s) * 1e9);
 }
 
-function parseRestart(s: string): { Name: string; MaximumRetryCount: number } {
+export function parseRestart(s: string): { Name: string; MaximumRetryCount: number } {
   const [name = '', max] = s.split(':');
   if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`invalid argument "${s}" for "--restart" flag: invalid restart policy format: maximum retry count must be an integer`);
   return { Name: name, MaximumRetryCount: max === undefined ? 0 : Number(max) };
@@ -161,6 +162,7 @@ export function buildCreateRequest(flags: FlagValues, args: string[], detach: bo
     Labels: labels,
     ...(flags['stop-signal'] ? { StopSignal: flags['stop-signal'] } : {}),
     ...(flags['stop-timeout'] !== undefined ? { StopTimeout: flags['stop-timeout'] } : {}),
+    ...healthcheckField(flags),
     HostConfig: {
       AutoRemove: Boolean(flags.rm),
       Privileged: Boolean(flags.privileged),
