@@ -1,7 +1,9 @@
 import { StatusError, type Command } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { forEachTarget } from './for-each.js';
-import { bytesFlag, parseCpus, parseRestart } from './create-flags.js';
+import { CREATE_FLAGS, bytesFlag, parseCpus, parseRestart } from './create-flags.js';
+
+const UPDATE_FROM_CREATE = ['cpu-period', 'cpu-quota', 'cpu-shares', 'cpus', 'cpuset-cpus', 'cpuset-mems', 'memory', 'memory-reservation', 'memory-swap', 'pids-limit'];
 
 /** The update body from docker update's flags; only the flags given are sent. */
 function updateBody(flags: FlagValues): Record<string, unknown> {
@@ -30,16 +32,8 @@ const command: Command = {
   description: 'Update configuration of one or more containers',
   flags: [
     { name: 'blkio-weight', type: 'int', description: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
-    { name: 'cpu-period', type: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) period' },
-    { name: 'cpu-quota', type: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
-    { name: 'cpu-shares', short: 'c', type: 'int', description: 'CPU shares (relative weight)' },
-    { name: 'cpus', type: 'string', value: 'decimal', description: 'Number of CPUs' },
-    { name: 'cpuset-cpus', type: 'string', description: 'CPUs in which to allow execution (0-3, 0,1)' },
-    { name: 'cpuset-mems', type: 'string', description: 'MEMs in which to allow execution (0-3, 0,1)' },
-    { name: 'memory', short: 'm', type: 'string', value: 'bytes', description: 'Memory limit' },
-    { name: 'memory-reservation', type: 'string', value: 'bytes', description: 'Memory soft limit' },
-    { name: 'memory-swap', type: 'string', value: 'bytes', description: "Swap limit equal to memory plus swap: -1 to enable unlimited swap" },
-    { name: 'pids-limit', type: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
+    // The resource flags are run's own; only the ones given are sent, so none carries a default.
+    ...CREATE_FLAGS.filter((f) => UPDATE_FROM_CREATE.includes(f.name)).map((f) => ({ ...f, default: undefined })),
     { name: 'restart', type: 'string', description: 'Restart policy to apply when a container exits' },
   ],
   minArgs: 1,
