@@ -4,7 +4,8 @@
  * whiteouts), extended attributes (overlay opaque dirs, security.capability),
  * mount/umount2 (overlay snapshots without spawning mount(8)), unshare, syncfs,
  * and a SOCK_SEQPACKET client for conmon's attach socket (seqpacket.c).
- * Every function is synchronous and throws an Error carrying `code` (errno name).
+ * Every function but syncfs (a promise, run on libuv's thread pool) is synchronous and throws
+ * an Error carrying `code` (errno name).
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -24,7 +25,8 @@
 
 #define MAX_STR 4096
 
-napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+/* An Error for errno `err` with `code`, `errno` and `syscall` set, as Node's fs errors have. */
+static napi_value errno_error(napi_env env, int err, const char *syscall, const char *path) {
   char msg[MAX_STR + 128];
   snprintf(msg, sizeof msg, "%s %s: %s", syscall, path ? path : "", strerror(err));
   napi_value code, message, error, errnum, sc;
@@ -36,7 +38,11 @@ napi_value throw_errno(napi_env env, int err, const char *syscall, const char *p
   napi_set_named_property(env, error, "errno", errnum);
   napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
   napi_set_named_property(env, error, "syscall", sc);
-  napi_throw(env, error);
+  return error;
+}
+
+napi_value throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  napi_throw(env, errno_error(env, err, syscall, path));
   return NULL;
 }
 
@@ -170,17 +176,61 @@ static napi_value js_unshare(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value js_syncfs(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
+/*
+ * syncfs(2) on libuv's thread pool: flushing a filesystem can take a second under write load,
+ * and the daemon's event loop must not stop for it. Returns a promise.
+ */
+typedef struct {
   char path[MAX_STR];
-  if (get_args(env, info, 1, argv) || get_str(env, argv[0], path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, "open", path);
-  int rc = syncfs(fd);
-  int e = errno;
+  int err;
+  const char *syscall;
+  napi_deferred deferred;
+  napi_async_work work;
+} syncfs_job;
+
+static void syncfs_execute(napi_env env, void *data) {
+  (void)env;
+  syncfs_job *job = data;
+  int fd = open(job->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    job->err = errno;
+    job->syscall = "open";
+    return;
+  }
+  if (syncfs(fd) != 0) {
+    job->err = errno;
+    job->syscall = "syncfs";
+  }
   close(fd);
-  if (rc != 0) return throw_errno(env, e, "syncfs", path);
-  return NULL;
+}
+
+static void syncfs_complete(napi_env env, napi_status status, void *data) {
+  syncfs_job *job = data;
+  if (status == napi_ok && job->err == 0) {
+    napi_value undef;
+    napi_get_undefined(env, &undef);
+    napi_resolve_deferred(env, job->deferred, undef);
+  } else {
+    int err = job->err ? job->err : ECANCELED;
+    napi_reject_deferred(env, job->deferred, errno_error(env, err, job->syscall ? job->syscall : "syncfs", job->path));
+  }
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value js_syncfs(napi_env env, napi_callback_info info) {
+  napi_value argv[1], promise, name;
+  syncfs_job *job = calloc(1, sizeof *job);
+  if (!job) return throw_errno(env, ENOMEM, "syncfs", "");
+  if (get_args(env, info, 1, argv) || get_str(env, argv[0], job->path, sizeof job->path)) {
+    free(job);
+    return NULL;
+  }
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "berth:syncfs", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, syncfs_execute, syncfs_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
 }
 
 static napi_value init(napi_env env, napi_value exports) {

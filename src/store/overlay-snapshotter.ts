@@ -123,7 +123,7 @@ export class OverlaySnapshotter implements Snapshotter {
       }
       const info: LayerInfo = { chainId, parent, diffId, size };
       // The extracted files must be on disk before layer.json declares the layer complete.
-      native().syncfs(work);
+      await native().syncfs(work);
       await writeJsonAtomic(join(work, 'layer.json'), info);
       try {
         await rename(work, join(this.layersDir, digestHex(chainId)));

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 /**
  * Typed bindings to native/berth_sys.c. Each call is a synchronous system call
- * that throws an Error with `code` set to the errno name.
+ * that throws an Error with `code` set to the errno name, except syncfs (a promise).
  */
 export interface NativeSys {
   chroot(path: string): void;
@@ -13,8 +13,8 @@ export interface NativeSys {
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount2(target: string, flags: number): void;
   unshare(flags: number): void;
-  /** Flush the whole filesystem holding `path` (syncfs(2)). */
-  syncfs(path: string): void;
+  /** Flush the whole filesystem holding `path` (syncfs(2)), off the event loop; rejects like the others throw. */
+  syncfs(path: string): Promise<void>;
   /** Connect a SOCK_SEQPACKET unix socket; onData gets each packet, null at EOF. */
   seqpacketConnect(path: string, onData: (packet: Buffer | null) => void, onDrain: () => void): unknown;
   /** Send one packet; false when it was queued because the socket is full. */
