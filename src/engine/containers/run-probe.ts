@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuncExecResult } from '../../runtime/runc-driver.js';
 import type { EngineContext } from '../engine-context.js';
 import type { ContainerRecord } from './container-record.js';
+import { readContainerProcess } from './container-process.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -18,9 +19,7 @@ export interface ProbeOptions {
  */
 export async function runProbe(ctx: EngineContext, c: ContainerRecord, args: string[], opts: ProbeOptions): Promise<RuncExecResult> {
   const dir = ctx.containers.dir(c.id);
-  const spec = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { process: Record<string, unknown> };
-  const proc: Record<string, unknown> = { ...spec.process, args, terminal: false };
-  delete proc.consoleSize;
+  const proc = { ...(await readContainerProcess(ctx, c.id)), args, terminal: false };
   const tag = randomBytes(6).toString('hex');
   const processPath = join(dir, `probe-${tag}.json`);
   const pidFile = join(dir, `probe-${tag}.pid`);

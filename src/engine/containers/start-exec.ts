@@ -1,11 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_DETACH_KEYS } from '../../core/detach-keys.js';
 import { conflict, EngineError } from '../../core/errors.js';
 import { capabilitiesFromMask } from '../../oci/capabilities.js';
-import type { Process, RuntimeSpec } from '../../oci/runtime-spec.js';
+import type { Process } from '../../oci/runtime-spec.js';
 import { AttachSession, type AttachOptions } from './attach-hub.js';
 import type { ContainerRecord } from './container-record.js';
+import { readContainerProcess } from './container-process.js';
 import type { ExecService } from './exec-service.js';
 import type { ExecRecord } from './exec-record.js';
 import { resolveUser } from './resolve-user.js';
@@ -91,9 +92,8 @@ export function checkExecStart(svc: ExecService, ref: string): { rec: ExecRecord
 /** The exec's process spec: the container's own, with the exec's args, env, cwd, user and TTY. */
 async function execProcess(svc: ExecService, c: ContainerRecord, rec: ExecRecord, tty: boolean, size: [number, number] | null): Promise<Process> {
   const { ctx } = svc.containers;
-  const spec = JSON.parse(await readFile(join(ctx.containers.dir(c.id), 'config.json'), 'utf8')) as RuntimeSpec;
+  const base = await readContainerProcess(ctx, c.id);
   const cfg = rec.config;
-  const base = spec.process;
   // Exec env: the container's, then the exec's (a later name wins), with TERM for a TTY.
   const env = new Map<string, string>();
   for (const e of [...(base.env ?? []), ...cfg.Env]) {
@@ -102,7 +102,6 @@ async function execProcess(svc: ExecService, c: ContainerRecord, rec: ExecRecord
   }
   if (tty && !env.has('TERM')) env.set('TERM', 'TERM=xterm');
   const proc: Process = { ...base, terminal: tty, args: [...cfg.Cmd], env: [...env.values()], cwd: cfg.WorkingDir || base.cwd || '/' };
-  delete proc.consoleSize;
   if (tty && size && size[0] > 0 && size[1] > 0) proc.consoleSize = { height: size[0], width: size[1] };
   if (cfg.User) {
     // Resolved against the running container's own /etc/passwd and /etc/group.

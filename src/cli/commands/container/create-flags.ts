@@ -81,13 +81,14 @@ export function bytesFlag(flags: FlagValues, name: string): number | undefined {
 }
 
 /** `-e VAR` without a value takes VAR from the client's environment, as docker does. */
-function envValue(e: string): string {
+export function envValue(e: string): string {
   if (e.includes('=')) return e;
   const v = process.env[e];
   return v === undefined ? e : `${e}=${v}`;
 }
 
-function readLines(path: string, what: string): string[] {
+/** The non-blank, non-comment lines of an env or label file (`--env-file`, `--label-file`). */
+export function readLines(path: string, what: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

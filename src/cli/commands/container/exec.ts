@@ -1,24 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../../flags.js';
 import type { Command } from '../../command.js';
 import { checkInputTerminal, consoleSize, followTerminalSize, pipeStreams } from './container-io.js';
-
-/** `-e VAR` without a value takes VAR from the client's environment, as docker does. */
-function envValue(e: string): string {
-  if (e.includes('=')) return e;
-  const v = process.env[e];
-  return v === undefined ? e : `${e}=${v}`;
-}
-
-function envFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
-  }
-  return text.split(/\r?\n/).map((l) => l.trimStart()).filter((l) => l && !l.startsWith('#'));
-}
+import { envValue, readLines } from './create-flags.js';
 
 const command: Command = {
   usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
@@ -54,7 +36,7 @@ const command: Command = {
         AttachStdout: !detach,
         AttachStderr: !detach,
         DetachKeys: detachKeys,
-        Env: [...list('env-file').flatMap(envFile), ...list('env')].map(envValue),
+        Env: [...list('env-file').flatMap((f) => readLines(f, 'env file')), ...list('env')].map(envValue),
         WorkingDir: p.flags.workdir ?? '',
         Cmd: cmd,
         ...(size ? { ConsoleSize: size } : {}),
