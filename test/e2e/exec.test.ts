@@ -110,6 +110,25 @@ describe('exec', () => {
     await d.berth(['rm', id]);
   });
 
+  it('refuses an exec into a paused container with docker\'s 409 and exit 1, and runs it once unpaused', async () => {
+    const id = (await d.berth(['run', '-d', 'busybox', 'sleep', '100000'])).stdout.trim();
+    try {
+      assert.equal((await d.berth(['pause', id])).code, 0);
+      const r = await d.berth(['exec', id, 'true']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `Error response from daemon: Container ${id} is paused, unpause the container before exec\n`);
+      const api = await apiJson<{ message: string }>(d.socket, 'POST', `/containers/${id}/exec`, { Cmd: ['true'] });
+      assert.equal(api.status, 409);
+      // Nothing was registered by the refused calls.
+      const inspect = JSON.parse((await d.berth(['inspect', id])).stdout) as { ExecIDs: string[] | null }[];
+      assert.equal(inspect[0]!.ExecIDs, null);
+      assert.equal((await d.berth(['unpause', id])).code, 0);
+      assert.equal((await d.berth(['exec', id, 'echo', 'ok'])).stdout, 'ok\n');
+    } finally {
+      await d.berth(['rm', '-f', id]);
+    }
+  });
+
   for (const cli of CLIS) {
     it(`works through the docker CLI (${cli})`, async () => {
       const r = await d.docker(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { binary: cli });
